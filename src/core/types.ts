@@ -46,6 +46,8 @@ export interface TestResult {
   attempt: number;
   /** 1-based copy number when `--count` repeats a test; 1 otherwise. */
   iteration: number;
+  /** A failed attempt that will be retried: not the test's final word. */
+  willRetry?: boolean;
 }
 
 export interface CollectError {

@@ -1,0 +1,112 @@
+// `qa`: parse the command line, load the config, build a session, hand it to a frontend.
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { QaConfig } from '../core/config-types.js';
+import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from '../core/discover.js';
+import { UsageError } from '../core/errors.js';
+import { parseExpr } from '../core/expr.js';
+import { Session, type SessionOptions } from '../core/session.js';
+import { EXIT } from '../core/types.js';
+import { colorWanted, safe } from '../report/format.js';
+import { LineReporter } from '../report/lines.js';
+import { parseArgs, parseWorkers, type CliRequest } from './args.js';
+import { loadConfig } from './config.js';
+
+const here = (file: string) => new URL(`./${file}`, import.meta.url);
+const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+function sessionOptions(req: CliRequest, root: string, config: QaConfig): SessionOptions {
+  const mark = req.mark ?? config.mark;
+  const keyword = req.keyword ?? config.keyword;
+  // Bad expressions fail before any worker starts.
+  if (mark !== undefined) parseExpr(mark, '-m');
+  if (keyword !== undefined) parseExpr(keyword, '-k');
+  const configured = config.workers === undefined || config.workers === 'auto' ? availableParallelism() : parseWorkers(config.workers);
+  return {
+    root,
+    include: config.include ?? DEFAULT_INCLUDE,
+    exclude: [...DEFAULT_EXCLUDE, ...(config.exclude ?? [])],
+    paths: req.paths,
+    ids: req.ids,
+    workers: req.workers ?? configured,
+    dist: req.dist ?? config.dist ?? 'load',
+    timeout: req.timeout ?? config.timeout ?? 30_000,
+    mark: mark || undefined,
+    keyword: keyword || undefined,
+    markers: config.markers,
+    strictMarkers: config.strictMarkers ?? false,
+    count: req.count,
+    reruns: req.reruns,
+    workerScript: fileURLToPath(here('worker.js')),
+    tsHooks: here('register-ts.js').href,
+  };
+}
+
+async function list(session: Session, json: boolean): Promise<number> {
+  const { tests, errors } = await session.list();
+  if (json) {
+    process.stdout.write(JSON.stringify({ tests, errors }, null, 2) + '\n');
+  } else {
+    const lines = tests.map((t) => `${safe(t.id)}${t.marks.length ? `  [${t.marks.join(', ')}]` : ''}${t.mode !== 'run' ? `  (${t.mode})` : ''}`);
+    for (const e of errors) lines.push(`ERROR collecting ${safe(e.file)}: ${safe(e.error.message.split('\n')[0])}`);
+    lines.push(`${tests.length} test${tests.length === 1 ? '' : 's'} collected${errors.length ? `, ${errors.length} collection error${errors.length === 1 ? '' : 's'}` : ''}`);
+    process.stdout.write(lines.join('\n') + '\n');
+  }
+  return errors.length ? EXIT.testsFailed : tests.length ? EXIT.ok : EXIT.noTests;
+}
+
+async function run(session: Session): Promise<number> {
+  const reporter = new LineReporter(process.stdout, { color: colorWanted(process.stdout), version, warnings: session.warnings });
+  session.on(reporter.onEvent);
+  let interrupts = 0;
+  let lastInterrupt = 0;
+  const onSigint = () => {
+    const now = Date.now();
+    // npm forwards one Ctrl-C as two signals; a repeat within a moment is the same keypress.
+    if (now - lastInterrupt < 300) return;
+    lastInterrupt = now;
+    if (++interrupts === 1) {
+      process.stderr.write('\nqa: interrupted; stopping (press Ctrl-C again to kill the workers now)\n');
+      session.cancel();
+    } else {
+      session.kill();
+      process.exit(EXIT.interrupted);
+    }
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const summary = await session.run();
+    return summary.exitCode;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+async function main(): Promise<number> {
+  const req = await parseArgs(process.argv.slice(2), version);
+  if (!req) return EXIT.ok;
+  const { root, config } = await loadConfig(process.cwd(), req.config, here('ts-hooks.js').href);
+  const session = new Session(sessionOptions(req, root, config));
+  try {
+    return req.command === 'list' ? await list(session, req.json) : await run(session);
+  } finally {
+    await session.close();
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof UsageError) {
+      process.stderr.write(`qa: error: ${err.message}\n${err.detail.map((l) => l + '\n').join('')}`);
+      process.exitCode = EXIT.usage;
+      return;
+    }
+    const e = err instanceof Error ? err : new Error(String(err));
+    process.stderr.write(`qa: internal error: ${e.message}\n${process.env.QA_DEBUG ? `${e.stack}\n` : '(set QA_DEBUG=1 to see where)\n'}`);
+    process.exitCode = EXIT.internal;
+  },
+);

@@ -1,0 +1,153 @@
+// Worker processes gw0..gwN-1: spawned in parallel, spoken to through the protocol module, and
+// replaced under the same name when one dies, so a lane keeps its identity across restarts.
+import { fork, type ChildProcess } from 'node:child_process';
+import { PROTOCOL_VERSION, type FromWorker, type ToWorker, type WorkerItem } from './protocol.js';
+
+export interface PoolOptions {
+  root: string;
+  /** Default per-test timeout handed to workers. */
+  timeout: number;
+  /** Absolute path of the worker entry (dist/worker.js). */
+  workerScript: string;
+  /** `--import` module that registers the TypeScript hooks, when the run needs them. */
+  tsHooks?: string;
+  env?: Record<string, string>;
+}
+
+export interface PoolListener {
+  items(worker: WorkerHandle, items: WorkerItem[]): void;
+  exit(worker: WorkerHandle, code: number | null, signal: NodeJS.Signals | null, expected: boolean): void;
+}
+
+const TAIL = 8 * 1024;
+
+export class WorkerHandle {
+  /** Files this process has imported: the scheduler prefers sending it more of those. */
+  readonly files = new Set<string>();
+  private tail = '';
+  stopping = false;
+  exited = false;
+
+  constructor(
+    readonly id: string,
+    readonly proc: ChildProcess,
+    readonly restarts: number,
+  ) {
+    const keep = (chunk: Buffer) => {
+      this.tail = (this.tail + chunk.toString()).slice(-TAIL);
+    };
+    proc.stdout?.on('data', keep);
+    proc.stderr?.on('data', keep);
+  }
+
+  get pid(): number {
+    return this.proc.pid ?? 0;
+  }
+
+  /** The last lines the process printed outside any test: shown when it dies. */
+  outputTail(): string {
+    return this.tail;
+  }
+
+  send(msg: ToWorker): void {
+    if (this.exited || !this.proc.connected) return;
+    this.proc.send(msg);
+  }
+
+  kill(signal: NodeJS.Signals = 'SIGKILL'): void {
+    if (!this.exited) this.proc.kill(signal);
+  }
+}
+
+export class Pool {
+  readonly workers = new Map<string, WorkerHandle>();
+  private total = 0;
+
+  constructor(
+    private opts: PoolOptions,
+    private listener: PoolListener,
+  ) {}
+
+  /** Starts gw0..gw(n-1) at once and resolves when all of them said they are ready. */
+  async start(n: number): Promise<WorkerHandle[]> {
+    this.total = n;
+    return Promise.all(Array.from({ length: n }, (_, i) => this.spawn(`gw${i}`, 0)));
+  }
+
+  /** A fresh process under a dead worker's name. */
+  replace(dead: WorkerHandle): Promise<WorkerHandle> {
+    return this.spawn(dead.id, dead.restarts + 1);
+  }
+
+  private spawn(id: string, restarts: number): Promise<WorkerHandle> {
+    const proc = fork(this.opts.workerScript, [], {
+      cwd: this.opts.root,
+      execArgv: this.opts.tsHooks ? ['--import', this.opts.tsHooks] : [],
+      env: {
+        ...process.env,
+        ...this.opts.env,
+        QA_WORKER_ID: id,
+        QA_WORKER_COUNT: String(this.total),
+        QA_ROOT: this.opts.root,
+        QA_TIMEOUT: String(this.opts.timeout),
+      },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    const worker = new WorkerHandle(id, proc, restarts);
+    this.workers.set(id, worker);
+    return new Promise<WorkerHandle>((resolve, reject) => {
+      let ready = false;
+      proc.on('message', (msg: FromWorker) => {
+        if (msg.t === 'batch') this.listener.items(worker, msg.items);
+        else if (msg.t === 'ready') {
+          if (msg.v !== PROTOCOL_VERSION) {
+            reject(new Error(`worker ${id} speaks protocol ${msg.v}, expected ${PROTOCOL_VERSION} (mixed qa-lanes installs?)`));
+            return;
+          }
+          ready = true;
+          resolve(worker);
+        }
+      });
+      proc.on('error', (err) => {
+        if (!ready) reject(err);
+      });
+      proc.on('exit', (code, signal) => {
+        worker.exited = true;
+        if (!ready) {
+          const tail = worker.outputTail().trim();
+          reject(new Error(`worker ${id} exited with ${signal ?? `code ${code}`} before it was ready${tail ? `:\n${tail}` : ''}`));
+          return;
+        }
+        this.listener.exit(worker, code, signal, worker.stopping);
+      });
+    });
+  }
+
+  /** Asks every worker to tear down its worker fixtures and exit; kills stragglers after `graceMs`. */
+  async stop(graceMs = 5000): Promise<void> {
+    const live = [...this.workers.values()].filter((w) => !w.exited);
+    await Promise.all(live.map((w) => this.stopOne(w, graceMs)));
+  }
+
+  stopOne(worker: WorkerHandle, graceMs = 5000): Promise<void> {
+    if (worker.exited) return Promise.resolve();
+    worker.stopping = true;
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => worker.kill('SIGKILL'), graceMs);
+      worker.proc.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      if (worker.proc.connected) worker.send({ t: 'stop' });
+      else worker.kill('SIGKILL');
+    });
+  }
+
+  /** Kills everything at once (second Ctrl-C). */
+  killAll(): void {
+    for (const w of this.workers.values()) {
+      w.stopping = true;
+      w.kill('SIGKILL');
+    }
+  }
+}

@@ -1,0 +1,50 @@
+// The controller <-> worker protocol: the only thing both sides share. Small, versioned, and
+// batched on the worker side so tiny tests never cost one IPC round trip each.
+import type { ErrorInfo, TestMeta, TestStatus } from './types.js';
+
+export const PROTOCOL_VERSION = 1;
+
+export interface RunItem {
+  id: string;
+  attempt: number;
+  iteration: number;
+}
+
+export type ToWorker =
+  | { t: 'collect'; files: string[] }
+  | { t: 'run'; tests: RunItem[] }
+  /** No more tests of this file will come to this worker: run afterAll hooks, drop file fixtures. */
+  | { t: 'file-done'; file: string }
+  | { t: 'stop' };
+
+export interface WorkerTestEnd {
+  t: 'end';
+  id: string;
+  status: TestStatus;
+  durationMs: number;
+  error?: ErrorInfo;
+  stdout: string;
+  stderr: string;
+  attempt: number;
+  iteration: number;
+}
+
+export type WorkerItem =
+  | { t: 'collected'; file: string; tests: TestMeta[] }
+  | { t: 'collect-error'; file: string; error: ErrorInfo }
+  | { t: 'start'; id: string; attempt: number; iteration: number }
+  | WorkerTestEnd
+  /** Everything sent by one `collect` or `run` message is done. */
+  | { t: 'done' }
+  /** An error no test owns: afterAll, a worker fixture's teardown, a stray rejection. */
+  | { t: 'error'; error: ErrorInfo; testId?: string; file?: string };
+
+export type FromWorker = { t: 'ready'; v: number } | { t: 'batch'; items: WorkerItem[] };
+
+/** Environment a worker is started with. */
+export interface WorkerEnv {
+  QA_WORKER_ID: string;
+  QA_WORKER_COUNT: string;
+  QA_ROOT: string;
+  QA_TIMEOUT: string;
+}

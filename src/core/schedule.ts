@@ -1,0 +1,194 @@
+// Who runs what next. Tests are grouped into units by --dist (xdist's meanings), units are
+// ordered longest-known-first (LPT), and idle workers pull chunks sized to the work left, so
+// the tail of a run is made of single small units and every worker finishes at about the same time.
+import type { DistMode, TestMeta } from './types.js';
+
+export interface WorkItem {
+  test: TestMeta;
+  attempt: number;
+  iteration: number;
+}
+
+export interface Unit {
+  key: string;
+  /** The file most of the unit's tests live in: where import affinity applies. */
+  file: string;
+  items: WorkItem[];
+  /** Estimated run time in ms from recorded durations. */
+  estimate: number;
+  /** Some test in the unit has no recorded duration: new tests go first. */
+  unknown: boolean;
+}
+
+/** xdist's unit keys: what must stay together on one worker. */
+export function unitKey(test: TestMeta, dist: DistMode): string {
+  switch (dist) {
+    case 'load':
+      return test.id;
+    case 'loadfile':
+      return test.file;
+    case 'loadscope':
+      return test.suitePath.length ? `${test.file}::${test.suitePath[0]}` : test.file;
+    case 'loadgroup':
+      return test.group !== undefined ? `group:${test.group}` : test.id;
+  }
+}
+
+export interface BuildOptions {
+  dist: DistMode;
+  /** Copies of every test (`--count`); each copy is its own unit so copies spread over workers. */
+  count: number;
+  durations: ReadonlyMap<string, number>;
+}
+
+export function buildUnits(tests: readonly TestMeta[], opts: BuildOptions): Unit[] {
+  const known = [...opts.durations.values()].sort((a, b) => a - b);
+  // A test never seen before is guessed at the median of the ones we have seen.
+  const guess = known.length ? known[Math.floor(known.length / 2)] : 1;
+  const units = new Map<string, Unit>();
+  for (let iteration = 1; iteration <= opts.count; iteration++) {
+    for (const test of tests) {
+      const base = unitKey(test, opts.dist);
+      const key = opts.count > 1 ? `${base}#${iteration}` : base;
+      let unit = units.get(key);
+      if (!unit) {
+        unit = { key, file: test.file, items: [], estimate: 0, unknown: false };
+        units.set(key, unit);
+      }
+      unit.items.push({ test, attempt: 1, iteration });
+      const d = opts.durations.get(test.id);
+      if (d === undefined && test.mode === 'run') unit.unknown = true;
+      unit.estimate += test.mode === 'run' ? (d ?? guess) : 0;
+    }
+  }
+  return [...units.values()];
+}
+
+/** LPT with new tests first; ties keep collection order (Array.prototype.sort is stable). */
+export function lptOrder(units: Unit[]): Unit[] {
+  return [...units].sort((a, b) => Number(b.unknown) - Number(a.unknown) || b.estimate - a.estimate);
+}
+
+export interface SchedulerOptions {
+  workers: number;
+  /** How far down the queue a worker looks for a unit whose file it already imported. */
+  affinityWindow?: number;
+  /** Most items handed out in one chunk. */
+  maxChunk?: number;
+}
+
+export class Scheduler {
+  private queue: Unit[];
+  private taken: boolean[];
+  private head = 0;
+  private left: number;
+  private estimateLeft = 0;
+  private pendingByFile = new Map<string, number>();
+  private readonly window: number;
+  private readonly maxChunk: number;
+
+  constructor(
+    units: Unit[],
+    private opts: SchedulerOptions,
+  ) {
+    this.queue = lptOrder(units);
+    this.taken = new Array(this.queue.length).fill(false);
+    this.left = this.queue.length;
+    this.window = opts.affinityWindow ?? 16;
+    this.maxChunk = opts.maxChunk ?? 64;
+    for (const u of this.queue) {
+      this.estimateLeft += u.estimate;
+      for (const f of filesOf(u)) this.pendingByFile.set(f, (this.pendingByFile.get(f) ?? 0) + 1);
+    }
+  }
+
+  get remainingUnits(): number {
+    return this.left;
+  }
+
+  /** Items not yet handed out (for "not run" counts when a run stops early). */
+  remainingItems(): number {
+    let n = 0;
+    for (let i = this.head; i < this.queue.length; i++) if (!this.taken[i]) n += this.queue[i].items.length;
+    return n;
+  }
+
+  /** Units of `file` not yet handed out; 0 means a worker may run its afterAll hooks. */
+  pendingFor(file: string): number {
+    return this.pendingByFile.get(file) ?? 0;
+  }
+
+  /**
+   * The next chunk for a worker: one unit, plus more while the chunk stays below its share of
+   * the remaining estimated work (a quarter of an even split), so big batches early amortise IPC
+   * and the tail is handed out one unit at a time.
+   */
+  next(hasFile: (file: string) => boolean): WorkItem[] {
+    const first = this.pick(hasFile);
+    if (!first) return [];
+    const items = [...first.items];
+    let estimate = first.estimate;
+    const target = this.estimateLeft / (this.opts.workers * 4);
+    while (items.length < this.maxChunk && estimate < target) {
+      const peek = this.peek(hasFile);
+      if (!peek || estimate + peek.unit.estimate > target || items.length + peek.unit.items.length > this.maxChunk) break;
+      this.take(peek.index);
+      items.push(...peek.unit.items);
+      estimate += peek.unit.estimate;
+    }
+    return items;
+  }
+
+  /** Puts items back at the front (their worker died before running them). */
+  requeue(items: WorkItem[]): void {
+    if (!items.length) return;
+    const unit: Unit = { key: `requeue:${items[0].test.id}`, file: items[0].test.file, items, estimate: 0, unknown: false };
+    this.queue.splice(this.head, 0, unit);
+    this.taken.splice(this.head, 0, false);
+    this.left++;
+    for (const f of filesOf(unit)) this.pendingByFile.set(f, (this.pendingByFile.get(f) ?? 0) + 1);
+  }
+
+  /** Drops everything not yet handed out; returns how many items that was. */
+  clear(): number {
+    const n = this.remainingItems();
+    for (let i = this.head; i < this.queue.length; i++) this.taken[i] = true;
+    this.head = this.queue.length;
+    this.left = 0;
+    this.pendingByFile.clear();
+    return n;
+  }
+
+  private pick(hasFile: (file: string) => boolean): Unit | undefined {
+    const found = this.peek(hasFile);
+    if (!found) return undefined;
+    this.take(found.index);
+    return found.unit;
+  }
+
+  private peek(hasFile: (file: string) => boolean): { unit: Unit; index: number } | undefined {
+    while (this.head < this.queue.length && this.taken[this.head]) this.head++;
+    if (this.head >= this.queue.length) return undefined;
+    const headUnit = this.queue[this.head];
+    const end = Math.min(this.queue.length, this.head + this.window);
+    // Affinity must not undo LPT: only a unit at least half as long as the head may jump it.
+    for (let i = this.head; i < end; i++) {
+      const u = this.queue[i];
+      if (!this.taken[i] && hasFile(u.file) && u.estimate >= headUnit.estimate / 2) return { unit: u, index: i };
+    }
+    return { unit: headUnit, index: this.head };
+  }
+
+  private take(index: number): void {
+    const unit = this.queue[index];
+    this.taken[index] = true;
+    this.left--;
+    this.estimateLeft -= unit.estimate;
+    for (const f of filesOf(unit)) this.pendingByFile.set(f, (this.pendingByFile.get(f) ?? 1) - 1);
+  }
+}
+
+function filesOf(unit: Unit): Set<string> {
+  if (unit.items.length === 1) return new Set([unit.file]);
+  return new Set(unit.items.map((i) => i.test.file));
+}

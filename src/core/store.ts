@@ -1,0 +1,74 @@
+// The .qa/ cache: recorded durations (for LPT order) and the last run's failures.
+// Files are written whole to a temporary name and renamed, so a crash never leaves half a file;
+// a file that does not parse is reported once and treated as empty.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const FORMAT = 1;
+
+export class Store {
+  readonly dir: string;
+  /** One line per unreadable cache file, for the frontend to show. */
+  readonly warnings: string[] = [];
+
+  constructor(root: string) {
+    this.dir = join(root, '.qa');
+  }
+
+  private read<T>(name: string, check: (data: unknown) => data is T): T | undefined {
+    let text: string;
+    try {
+      text = readFileSync(join(this.dir, name), 'utf8');
+    } catch {
+      return undefined;
+    }
+    try {
+      const data = JSON.parse(text) as { format?: number; data?: unknown };
+      if (data?.format === FORMAT && check(data.data)) return data.data;
+    } catch {
+      // fall through to the warning
+    }
+    this.warnings.push(`ignoring unreadable cache file .qa/${name} (it will be rewritten)`);
+    return undefined;
+  }
+
+  private write(name: string, data: unknown): void {
+    mkdirSync(this.dir, { recursive: true });
+    const target = join(this.dir, name);
+    const tmp = `${target}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ format: FORMAT, data }));
+    renameSync(tmp, target);
+  }
+
+  durations(): Map<string, number> {
+    const data = this.read('durations.json', isNumberRecord);
+    return new Map(Object.entries(data ?? {}));
+  }
+
+  /** Merges new durations into the recorded ones (a smoothed average, so one slow run does not dominate). */
+  saveDurations(fresh: Map<string, number>): void {
+    if (fresh.size === 0) return;
+    const all = this.durations();
+    for (const [id, ms] of fresh) {
+      const old = all.get(id);
+      all.set(id, Math.round((old === undefined ? ms : old * 0.3 + ms * 0.7) * 100) / 100);
+    }
+    this.write('durations.json', Object.fromEntries(all));
+  }
+
+  lastFailed(): string[] {
+    return this.read('lastfailed.json', isStringArray) ?? [];
+  }
+
+  saveLastFailed(ids: string[]): void {
+    this.write('lastfailed.json', ids);
+  }
+}
+
+function isNumberRecord(x: unknown): x is Record<string, number> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x) && Object.values(x).every((v) => typeof v === 'number');
+}
+
+function isStringArray(x: unknown): x is string[] {
+  return Array.isArray(x) && x.every((v) => typeof v === 'string');
+}

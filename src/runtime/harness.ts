@@ -1,0 +1,249 @@
+// Inside a worker: imports test files into a tree, and runs single tests with their hooks,
+// fixtures, timeout and output capture.
+import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import type { RunItem, WorkerTestEnd } from '../core/protocol.js';
+import type { ErrorInfo, TestMeta } from '../core/types.js';
+import { workerId, type TestInfo } from './builtins.js';
+import { beginCapture, endCapture } from './capture.js';
+import { toErrorInfo } from './errors.js';
+import { expectHooks } from './expect-state.js';
+import { FixtureScopeCache, provideFixtures, type ScopeCaches } from './fixtures.js';
+import { collectState, newSuite, suiteChain, type SuiteNode, type TestNode } from './model.js';
+
+export interface HarnessOptions {
+  root: string;
+  defaultTimeout: number;
+}
+
+interface LoadedFile {
+  rel: string;
+  tests: Map<string, { node: TestNode; meta: TestMeta }>;
+  metas: TestMeta[];
+  /** Suites whose beforeAll hooks ran (in entry order), for afterAll at file-done. */
+  entered: SuiteNode[];
+  beforeAllErrors: Map<SuiteNode, unknown>;
+  fixtures: FixtureScopeCache;
+}
+
+export class Harness {
+  private files = new Map<string, Promise<LoadedFile>>();
+  private workerFixtures = new FixtureScopeCache();
+  /** Serialises imports: collection state is global while a file evaluates. */
+  private importing: Promise<unknown> = Promise.resolve();
+
+  constructor(private opts: HarnessOptions) {}
+
+  /** Imports a file once per worker and returns its collected tests. */
+  load(rel: string): Promise<LoadedFile> {
+    let loaded = this.files.get(rel);
+    if (!loaded) {
+      loaded = this.importing.then(() => this.importFile(rel));
+      this.importing = loaded.catch(() => undefined);
+      this.files.set(rel, loaded);
+    }
+    return loaded;
+  }
+
+  private async importFile(rel: string): Promise<LoadedFile> {
+    const root = newSuite('', null);
+    collectState.current = root;
+    beginCapture();
+    try {
+      await import(pathToFileURL(resolve(this.opts.root, rel)).href);
+    } finally {
+      collectState.current = null;
+      // Output printed while importing belongs to no test; let it through to the worker's stream.
+      const { stdout, stderr } = endCapture();
+      if (stdout) process.stdout.write(stdout);
+      if (stderr) process.stderr.write(stderr);
+    }
+    return this.index(rel, root);
+  }
+
+  private index(rel: string, root: SuiteNode): LoadedFile {
+    const tests = new Map<string, { node: TestNode; meta: TestMeta }>();
+    const metas: TestMeta[] = [];
+    const hasOnly = containsOnly(root);
+    const walk = (suite: SuiteNode, path: string[], marks: string[], underOnly: boolean, skipped: boolean) => {
+      for (const child of suite.children) {
+        if (child.kind === 'suite') {
+          walk(child, [...path, child.name], [...marks, ...child.marks], underOnly || child.only, skipped || child.mode === 'skip');
+          continue;
+        }
+        let id = [rel, ...path, child.name].join('::');
+        for (let n = 2; tests.has(id); n++) id = `${[rel, ...path, child.name].join('::')} (${n})`;
+        child.id = id;
+        const filteredOut = hasOnly && !(underOnly || child.only);
+        const chain = suiteChain(suite);
+        const meta: TestMeta = {
+          id,
+          file: rel,
+          suitePath: path,
+          name: child.name,
+          marks: unique([...marks, ...(child.options.marks ?? [])]),
+          group: child.options.group ?? [...chain].reverse().find((s) => s.group)?.group,
+          mode: child.mode === 'todo' ? 'todo' : skipped || filteredOut || child.mode === 'skip' ? 'skip' : 'run',
+          timeout: this.timeoutOf(child),
+          reruns: child.options.reruns,
+        };
+        metas.push(meta);
+        tests.set(id, { node: child, meta });
+      }
+    };
+    walk(root, [], [], false, false);
+    return { rel, tests, metas, entered: [], beforeAllErrors: new Map(), fixtures: new FixtureScopeCache() };
+  }
+
+  private timeoutOf(test: TestNode): number {
+    if (test.options.timeout !== undefined) return test.options.timeout;
+    for (let s: SuiteNode | null = test.parent; s; s = s.parent) if (s.timeout !== undefined) return s.timeout;
+    return this.opts.defaultTimeout;
+  }
+
+  async run(item: RunItem, onStart: () => void): Promise<WorkerTestEnd> {
+    const base = { t: 'end' as const, id: item.id, attempt: item.attempt, iteration: item.iteration, stdout: '', stderr: '' };
+    const rel = item.id.slice(0, item.id.indexOf('::'));
+    let file: LoadedFile;
+    try {
+      file = await this.load(rel);
+    } catch (err) {
+      return { ...base, status: 'failed', durationMs: 0, error: toErrorInfo(err) };
+    }
+    const found = file.tests.get(item.id);
+    if (!found) {
+      return { ...base, status: 'failed', durationMs: 0, error: { name: 'Error', message: `test ${item.id} was not found when ${workerId} imported ${rel}` } };
+    }
+    const { node: test, meta } = found;
+    if (meta.mode !== 'run') return { ...base, status: meta.mode === 'todo' ? 'todo' : 'skipped', durationMs: 0 };
+
+    onStart();
+    const info: TestInfo = {
+      id: item.id,
+      file: rel,
+      name: test.name,
+      suitePath: meta.suitePath,
+      marks: meta.marks,
+      attempt: item.attempt,
+      iteration: item.iteration,
+      workerId,
+    };
+    collectState.info = info;
+    expectHooks.reset(item.id);
+    beginCapture();
+    const started = performance.now();
+    const caches: ScopeCaches = { test: new FixtureScopeCache(), file: file.fixtures, worker: this.workerFixtures };
+    let error: unknown;
+    let failed = false;
+    const fail = (err: unknown) => {
+      if (!failed) {
+        failed = true;
+        error = err;
+      }
+    };
+    await withTimeout(this.body(file, test, info, caches), meta.timeout ?? this.opts.defaultTimeout).catch(fail);
+    if (!failed) {
+      const assertionErrors = expectHooks.check();
+      if (assertionErrors) fail(assertionErrors);
+    }
+    info.status = failed ? 'failed' : 'passed';
+    for (const err of await caches.test.teardown()) fail(err);
+    const durationMs = performance.now() - started;
+    const { stdout, stderr } = endCapture();
+    collectState.info = null;
+    const status = failed ? 'failed' : 'passed';
+    return { ...base, status, durationMs, stdout, stderr, ...(failed ? { error: toErrorInfo(error) } : {}) };
+  }
+
+  private async body(file: LoadedFile, test: TestNode, info: TestInfo, caches: ScopeCaches): Promise<void> {
+    const chain = suiteChain(test.parent);
+    for (const suite of chain) {
+      if (!file.entered.includes(suite)) {
+        file.entered.push(suite);
+        for (const hook of suite.hooks.beforeAll) {
+          try {
+            await hook({ workerId });
+          } catch (err) {
+            file.beforeAllErrors.set(suite, err);
+            break;
+          }
+        }
+      }
+      const failedSetup = file.beforeAllErrors.get(suite);
+      if (failedSetup !== undefined) throw failedSetup;
+    }
+    const ctx = await provideFixtures(test.fixtures, test.uses, caches);
+    const hookCtx = { workerId, testInfo: info };
+    let error: unknown;
+    let failed = false;
+    try {
+      for (const suite of chain) for (const hook of suite.hooks.beforeEach) await hook(hookCtx);
+      await test.fn?.(ctx);
+    } catch (err) {
+      failed = true;
+      error = err;
+    }
+    for (const suite of [...chain].reverse()) {
+      for (const hook of suite.hooks.afterEach) {
+        try {
+          await hook(hookCtx);
+        } catch (err) {
+          if (!failed) {
+            failed = true;
+            error = err;
+          }
+        }
+      }
+    }
+    if (failed) throw error;
+  }
+
+  /** afterAll hooks (innermost first) and file fixtures of a file this worker is done with. */
+  async fileDone(rel: string): Promise<ErrorInfo[]> {
+    const loaded = this.files.get(rel);
+    if (!loaded) return [];
+    let file: LoadedFile;
+    try {
+      file = await loaded;
+    } catch {
+      return [];
+    }
+    const errors: unknown[] = [];
+    for (const suite of file.entered.reverse()) {
+      if (file.beforeAllErrors.has(suite)) continue;
+      for (const hook of suite.hooks.afterAll) {
+        try {
+          await hook({ workerId });
+        } catch (err) {
+          errors.push(err);
+        }
+      }
+    }
+    file.entered = [];
+    file.beforeAllErrors.clear();
+    errors.push(...(await file.fixtures.teardown()));
+    return errors.map(toErrorInfo);
+  }
+
+  async shutdown(): Promise<ErrorInfo[]> {
+    return (await this.workerFixtures.teardown()).map(toErrorInfo);
+  }
+}
+
+function containsOnly(suite: SuiteNode): boolean {
+  return suite.children.some((c) => c.only || (c.kind === 'suite' && containsOnly(c)));
+}
+
+function unique(xs: string[]): string[] {
+  return xs.length < 2 ? xs : [...new Set(xs)];
+}
+
+function withTimeout(work: Promise<void>, ms: number): Promise<void> {
+  if (!(ms > 0) || !Number.isFinite(ms)) return work;
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,93 @@
+// Entry point of a worker process (gw0..gwN-1): takes collect/run messages from the controller,
+// one at a time, and answers with batched items.
+import { PROTOCOL_VERSION, type FromWorker, type ToWorker, type WorkerItem } from '../core/protocol.js';
+import { installCapture } from './capture.js';
+import { toErrorInfo } from './errors.js';
+import { Harness } from './harness.js';
+import { collectState } from './model.js';
+
+if (!process.send) {
+  console.error('qa: this file is a qa worker; start tests with the `qa` command');
+  process.exit(3);
+}
+
+const harness = new Harness({
+  root: process.env.QA_ROOT ?? process.cwd(),
+  defaultTimeout: Number(process.env.QA_TIMEOUT ?? 30000),
+});
+
+let outbox: WorkerItem[] = [];
+let flushScheduled = false;
+const MAX_BATCH = 512;
+
+function send(msg: FromWorker, done?: () => void): void {
+  process.send!(msg, undefined, undefined, done ? () => done() : undefined);
+}
+
+function flush(done?: () => void): void {
+  flushScheduled = false;
+  if (outbox.length === 0) {
+    done?.();
+    return;
+  }
+  const items = outbox;
+  outbox = [];
+  send({ t: 'batch', items }, done);
+}
+
+// Items leave when the event loop gets a breath (a test awaiting I/O, or the end of a run of
+// synchronous tests), so a burst of tiny tests travels as one message.
+function emit(item: WorkerItem): void {
+  outbox.push(item);
+  if (outbox.length >= MAX_BATCH) flush();
+  else if (!flushScheduled) {
+    flushScheduled = true;
+    setImmediate(flush);
+  }
+}
+
+async function handle(msg: ToWorker): Promise<void> {
+  switch (msg.t) {
+    case 'collect':
+      for (const file of msg.files) {
+        try {
+          const loaded = await harness.load(file);
+          emit({ t: 'collected', file, tests: loaded.metas });
+        } catch (err) {
+          emit({ t: 'collect-error', file, error: toErrorInfo(err) });
+        }
+      }
+      emit({ t: 'done' });
+      return;
+    case 'run':
+      for (const item of msg.tests) {
+        const result = await harness.run(item, () => emit({ t: 'start', id: item.id, attempt: item.attempt, iteration: item.iteration }));
+        emit(result);
+      }
+      emit({ t: 'done' });
+      return;
+    case 'file-done':
+      for (const error of await harness.fileDone(msg.file)) emit({ t: 'error', error, file: msg.file });
+      return;
+    case 'stop':
+      for (const error of await harness.shutdown()) emit({ t: 'error', error });
+      // Tests may leave servers or timers behind; they must not keep the worker alive.
+      flush(() => process.exit(0));
+      return;
+  }
+}
+
+let queue: Promise<void> = Promise.resolve();
+process.on('message', (msg: ToWorker) => {
+  queue = queue.then(() => handle(msg)).catch((err) => emit({ t: 'error', error: toErrorInfo(err) }));
+});
+
+// Errors that escape a test (a timer firing later, a forgotten promise) are pinned on the test
+// running at that moment when there is one, and reported as the worker's otherwise.
+const stray = (err: unknown) => emit({ t: 'error', error: toErrorInfo(err), testId: collectState.info?.id });
+process.on('uncaughtException', stray);
+process.on('unhandledRejection', stray);
+process.on('disconnect', () => process.exit(0));
+
+installCapture();
+send({ t: 'ready', v: PROTOCOL_VERSION });
