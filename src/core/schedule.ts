@@ -7,6 +7,8 @@ export interface WorkItem {
   test: TestMeta;
   attempt: number;
   iteration: number;
+  /** Expected run time in ms (recorded, or guessed for a new test). */
+  estimate: number;
 }
 
 export interface Unit {
@@ -55,10 +57,11 @@ export function buildUnits(tests: readonly TestMeta[], opts: BuildOptions): Unit
         unit = { key, file: test.file, items: [], estimate: 0, unknown: false };
         units.set(key, unit);
       }
-      unit.items.push({ test, attempt: 1, iteration });
       const d = opts.durations.get(test.id);
+      const estimate = test.mode === 'run' ? (d ?? guess) : 0;
+      unit.items.push({ test, attempt: 1, iteration, estimate });
       if (d === undefined && test.mode === 'run') unit.unknown = true;
-      unit.estimate += test.mode === 'run' ? (d ?? guess) : 0;
+      unit.estimate += estimate;
     }
   }
   return [...units.values()];
@@ -119,6 +122,22 @@ export class Scheduler {
   }
 
   /**
+   * Whether a worker holding `chunks` chunks worth `heldEstimate` ms should get another.
+   * It always gets one when idle, and one prefetched chunk so it never waits on a round trip,
+   * unless what it holds is already more than a chunk's share: work queued behind a long test
+   * would sit there while other workers go idle.
+   */
+  wantsMore(chunks: number, heldEstimate: number): boolean {
+    if (this.left === 0) return false;
+    if (chunks === 0) return true;
+    return chunks < 2 && heldEstimate <= this.chunkTarget();
+  }
+
+  private chunkTarget(): number {
+    return this.estimateLeft / (this.opts.workers * 4);
+  }
+
+  /**
    * The next chunk for a worker: one unit, plus more while the chunk stays below its share of
    * the remaining estimated work (a quarter of an even split), so big batches early amortise IPC
    * and the tail is handed out one unit at a time.
@@ -128,7 +147,7 @@ export class Scheduler {
     if (!first) return [];
     const items = [...first.items];
     let estimate = first.estimate;
-    const target = this.estimateLeft / (this.opts.workers * 4);
+    const target = this.chunkTarget();
     while (items.length < this.maxChunk && estimate < target) {
       const peek = this.peek(hasFile);
       if (!peek || estimate + peek.unit.estimate > target || items.length + peek.unit.items.length > this.maxChunk) break;
@@ -142,7 +161,9 @@ export class Scheduler {
   /** Puts items back at the front (their worker died before running them). */
   requeue(items: WorkItem[]): void {
     if (!items.length) return;
-    const unit: Unit = { key: `requeue:${items[0].test.id}`, file: items[0].test.file, items, estimate: 0, unknown: false };
+    const estimate = items.reduce((sum, i) => sum + i.estimate, 0);
+    const unit: Unit = { key: `requeue:${items[0].test.id}`, file: items[0].test.file, items, estimate, unknown: false };
+    this.estimateLeft += estimate;
     this.queue.splice(this.head, 0, unit);
     this.taken.splice(this.head, 0, false);
     this.left++;

@@ -39,8 +39,6 @@ export type Listener = (event: RunEvent) => void;
 
 /** How long past its timeout a silent worker is given before it is killed and replaced. */
 const HANG_GRACE_MS = 2000;
-/** Chunks a worker holds at once: the one running plus one prefetched. */
-const CHUNKS_IN_FLIGHT = 2;
 const TS_FILE = /\.(ts|mts)$/;
 
 interface Lane {
@@ -256,7 +254,7 @@ export class Session {
       };
 
       const fill = (lane: Lane) => {
-        while (!this.cancelled && lane.chunks < CHUNKS_IN_FLIGHT && scheduler.remainingUnits > 0) {
+        while (!this.cancelled && scheduler.wantsMore(lane.chunks, lane.inflight.reduce((sum, i) => sum + i.estimate, 0))) {
           const items = scheduler.next((f) => lane.worker.files.has(f));
           if (items.length === 0) break;
           if (lane.inflight.length === 0) lane.headSince = performance.now();

@@ -9,6 +9,7 @@ import type { FixtureDef, FixtureFn, FixtureScope, FixtureSet } from './model.js
 export function destructuredNames(fn: Function): string[] | null {
   const src = stripComments(Function.prototype.toString.call(fn));
   const open = paramsStart(src);
+  if (open === SINGLE_PARAM_ARROW) return null;
   if (open < 0) return [];
   let i = open;
   while (/\s/.test(src[i] ?? '')) i++;
@@ -30,10 +31,11 @@ function stripComments(src: string): string {
   return src.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/[^\n]*/g, '');
 }
 
-/** Index just after the opening parenthesis of the parameter list, or -1 for `x => ...`. */
+const SINGLE_PARAM_ARROW = -2;
+
+/** Index just after the opening parenthesis of the parameter list. */
 function paramsStart(src: string): number {
-  const arrowIdent = /^\s*(async\s+)?[A-Za-z_$][\w$]*\s*=>/.exec(src);
-  if (arrowIdent) return -2;
+  if (/^\s*(async\s+)?[A-Za-z_$][\w$]*\s*=>/.test(src)) return SINGLE_PARAM_ARROW;
   const p = src.indexOf('(');
   return p < 0 ? -1 : p + 1;
 }
