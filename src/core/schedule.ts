@@ -38,7 +38,11 @@ export function unitKey(test: TestMeta, dist: DistMode): string {
 
 export interface BuildOptions {
   dist: DistMode;
-  /** Copies of every test (`--count`); each copy is its own unit so copies spread over workers. */
+  /**
+   * Copies of every test (`--count`). A copy of a test that `load` would hand out alone is its own
+   * unit, so copies run on several workers at once; tests the mode keeps together (a file, a
+   * scope, a group) keep all their copies in one unit, as pytest-xdist does.
+   */
   count: number;
   durations: ReadonlyMap<string, number>;
 }
@@ -51,7 +55,7 @@ export function buildUnits(tests: readonly TestMeta[], opts: BuildOptions): Unit
   for (let iteration = 1; iteration <= opts.count; iteration++) {
     for (const test of tests) {
       const base = unitKey(test, opts.dist);
-      const key = opts.count > 1 ? `${base}#${iteration}` : base;
+      const key = opts.count > 1 && base === test.id ? `${base}#${iteration}` : base;
       let unit = units.get(key);
       if (!unit) {
         unit = { key, file: test.file, items: [], estimate: 0, unknown: false };

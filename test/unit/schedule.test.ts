@@ -55,6 +55,21 @@ describe('units per --dist mode', () => {
     assert.deepEqual(units.map((u) => u.items[0].iteration), [1, 2, 3]);
     assert.equal(new Set(units.map((u) => u.key)).size, 3);
   });
+
+  test('--count keeps every copy of a group (or file) in its one unit', () => {
+    const grouped = buildUnits([meta('a.test.ts::g1', { group: 'db' }), meta('b.test.ts::g2', { group: 'db' }), meta('a.test.ts::free')], {
+      dist: 'loadgroup',
+      count: 2,
+      durations: new Map(),
+    });
+    assert.deepEqual(
+      grouped.map((u) => u.items.map((i) => `${i.test.id}#${i.iteration}`)),
+      [['a.test.ts::g1#1', 'b.test.ts::g2#1', 'a.test.ts::g1#2', 'b.test.ts::g2#2'], ['a.test.ts::free#1'], ['a.test.ts::free#2']],
+    );
+    const files = buildUnits([meta('a.test.ts::1'), meta('a.test.ts::2')], { dist: 'loadfile', count: 3, durations: new Map() });
+    assert.equal(files.length, 1);
+    assert.equal(files[0].items.length, 6);
+  });
 });
 
 describe('longest-known-first order', () => {
