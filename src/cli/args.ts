@@ -47,15 +47,15 @@ export async function parseArgs(argv: string[], version: string): Promise<CliReq
     .usage('$0 [run|list] [paths or file::test ids..] [options]')
     .command(['run [targets..]', '$0 [targets..]'], 'run tests (default)')
     .command('list [targets..]', 'collect and print test ids with their marks')
-    .option('workers', { alias: 'n', type: 'string', describe: 'worker processes: a number or "auto" (available cores)' })
-    .option('mark', { alias: 'm', type: 'string', describe: 'run tests whose marks match, e.g. "smoke and not slow"' })
-    .option('keyword', { alias: 'k', type: 'string', describe: 'run tests whose names match, e.g. "login or checkout"' })
-    .option('dist', { type: 'string', choices: DISTS, describe: 'unit of distribution: load | loadscope | loadfile | loadgroup' })
-    .option('timeout', { type: 'string', describe: 'per-test timeout in ms (default 30000)' })
-    .option('count', { type: 'string', default: '1', describe: 'run every selected test N times' })
-    .option('reruns', { type: 'string', default: '0', describe: 'retry a failing test up to N times; pass-after-fail is flaky' })
+    .option('workers', { alias: 'n', type: 'string', requiresArg: true, describe: 'worker processes: a number or "auto" (available cores)' })
+    .option('mark', { alias: 'm', type: 'string', requiresArg: true, describe: 'run tests whose marks match, e.g. "smoke and not slow"' })
+    .option('keyword', { alias: 'k', type: 'string', requiresArg: true, describe: 'run tests whose names match, e.g. "login or checkout"' })
+    .option('dist', { type: 'string', requiresArg: true, choices: DISTS, describe: 'unit of distribution: load | loadscope | loadfile | loadgroup' })
+    .option('timeout', { type: 'string', requiresArg: true, describe: 'per-test timeout in ms (default 30000)' })
+    .option('count', { type: 'string', requiresArg: true, default: '1', describe: 'run every selected test N times' })
+    .option('reruns', { type: 'string', requiresArg: true, default: '0', describe: 'retry a failing test up to N times; pass-after-fail is flaky' })
     .option('ci', { type: 'boolean', default: false, describe: 'headless: plain lines, no prompts (also whenever stdout is not a terminal)' })
-    .option('config', { alias: 'c', type: 'string', describe: 'path to a qa config file' })
+    .option('config', { alias: 'c', type: 'string', requiresArg: true, describe: 'path to a qa config file' })
     .option('json', { type: 'boolean', default: false, describe: 'with list: print JSON' })
     .strict()
     .help('help')
@@ -67,7 +67,12 @@ export async function parseArgs(argv: string[], version: string): Promise<CliReq
       usageFailure = err?.message ?? msg;
     });
   const parsed = (await parser.parseAsync()) as Record<string, unknown>;
-  if (usageFailure) throw new UsageError(usageFailure.split('\n')[0]);
+  // yargs spreads some messages over lines ("Invalid values:\n  Argument: dist, ..."): keep one.
+  if (usageFailure) {
+    const missing = /^Not enough arguments following: (\S+)/.exec(usageFailure);
+    if (missing) throw new UsageError(`${missing[1].length === 1 ? '-' : '--'}${missing[1]} needs a value`);
+    throw new UsageError(usageFailure.replace(/\s*\n\s*/g, ' ').trim());
+  }
   if (parsed.help || parsed.version) shownHelp = true;
   if (shownHelp) return null;
 

@@ -101,7 +101,7 @@ main().then(
   },
   (err: unknown) => {
     if (err instanceof UsageError) {
-      process.stderr.write(`qa: error: ${err.message}\n${err.detail.map((l) => l + '\n').join('')}`);
+      process.stderr.write(`qa: error: ${safe(err.message)}\n${err.detail.map((l) => safe(l) + '\n').join('')}`);
       process.exitCode = EXIT.usage;
       return;
     }

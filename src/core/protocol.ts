@@ -15,6 +15,8 @@ export type ToWorker =
   | { t: 'run'; tests: RunItem[] }
   /** No more tests of this file will come to this worker: run afterAll hooks, drop file fixtures. */
   | { t: 'file-done'; file: string }
+  /** The pool shrank to fit the work: QA_WORKER_COUNT changes accordingly. */
+  | { t: 'workers'; count: number }
   | { t: 'stop' };
 
 export interface WorkerTestEnd {

@@ -1,9 +1,13 @@
 // Turns anything a test can throw into plain ErrorInfo that survives IPC.
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
 import type { ErrorInfo } from '../core/types.js';
 
-const INTERNAL_FRAME = /node:internal|\/qa-lanes\/dist\/|\/dist\/(worker|runtime|chunk-[\w]+)\.js|node_modules\/(expect|jest-|@jest)/;
+// This file is bundled into qa's dist/ folder: any frame there is qa's own, wherever it is installed.
+const QA_DIST_URL = new URL('.', import.meta.url).href;
+const QA_DIST_PATH = fileURLToPath(QA_DIST_URL);
+const THIRD_PARTY = /node:internal|node_modules\/(expect|jest-|@jest|sucrase)/;
+const isInternal = (frame: string) => frame.includes(QA_DIST_URL) || frame.includes(QA_DIST_PATH) || THIRD_PARTY.test(frame);
 
 export function toErrorInfo(err: unknown): ErrorInfo {
   if (err instanceof Error || (typeof err === 'object' && err !== null && 'message' in err && 'stack' in err)) {
@@ -24,7 +28,7 @@ const rootUrl = `${pathToFileURL(process.env.QA_ROOT ?? process.cwd()).href}/`;
 function userFrames(stack: string): string {
   return stack
     .split('\n')
-    .filter((line) => /^\s+at /.test(line) && !INTERNAL_FRAME.test(line))
+    .filter((line) => /^\s+at /.test(line) && !isInternal(line))
     .map((line) => line.replaceAll(rootUrl, ''))
     .join('\n');
 }

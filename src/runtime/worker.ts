@@ -69,6 +69,9 @@ async function handle(msg: ToWorker): Promise<void> {
     case 'file-done':
       for (const error of await harness.fileDone(msg.file)) emit({ t: 'error', error, file: msg.file });
       return;
+    case 'workers':
+      process.env.QA_WORKER_COUNT = String(msg.count);
+      return;
     case 'stop':
       for (const error of await harness.shutdown()) emit({ t: 'error', error });
       // Tests may leave servers or timers behind; they must not keep the worker alive.

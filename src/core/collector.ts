@@ -1,0 +1,121 @@
+// The collect phase: workers import test files in parallel, pulling a few files at a time.
+// A file that throws, exits the worker, or hangs while importing becomes a collection error for
+// that file alone; the worker is replaced and the other files are still collected.
+import { performance } from 'node:perf_hooks';
+import type { Lane, Lanes } from './lanes.js';
+import type { WorkerHandle } from './pool.js';
+import type { WorkerItem } from './protocol.js';
+import type { CollectError, TestMeta } from './types.js';
+
+export interface Collected {
+  tests: TestMeta[];
+  errors: CollectError[];
+}
+
+export interface PhaseHandlers {
+  items(worker: WorkerHandle, items: WorkerItem[]): void;
+  exit(worker: WorkerHandle, code: number | null, signal: NodeJS.Signals | null, expected: boolean): void;
+  cancel(): void;
+}
+
+export function collectPhase(
+  lanes: Lanes,
+  files: string[],
+  timeout: number,
+  emit: (e: { type: 'collect-error'; error: CollectError } | { type: 'worker-error'; workerId: string; error: CollectError['error']; file?: string }) => void,
+  install: (handlers: PhaseHandlers) => void,
+): Promise<Collected> {
+  const byFile = new Map<string, TestMeta[]>();
+  const errors: CollectError[] = [];
+  const queue = [...files];
+  const batch = Math.max(1, Math.ceil(files.length / (lanes.size * 4)));
+
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      lanes.unwatch();
+      resolve({ tests: files.flatMap((f) => byFile.get(f) ?? []), errors });
+    };
+    const idle = () => [...lanes.values()].every((l) => l.collecting.length === 0);
+    const maybeFinish = () => {
+      if ((queue.length === 0 || cancelled) && idle() && !respawning) finish();
+    };
+    let cancelled = false;
+    let respawning = 0;
+
+    const feed = (lane: Lane) => {
+      if (cancelled || lane.collecting.length) return;
+      const chunk = queue.splice(0, batch);
+      if (chunk.length === 0) return;
+      lane.collecting = chunk;
+      lane.since = performance.now();
+      for (const f of chunk) lane.worker.files.add(f);
+      lane.worker.send({ t: 'collect', files: chunk });
+    };
+
+    const fail = (file: string, error: CollectError['error']) => {
+      const entry = { file, error };
+      errors.push(entry);
+      emit({ type: 'collect-error', error: entry });
+    };
+
+    const answered = (lane: Lane, file: string) => {
+      lane.collecting = lane.collecting.filter((f) => f !== file);
+      lane.since = performance.now();
+    };
+
+    install({
+      items(worker, items) {
+        const lane = lanes.of(worker);
+        if (!lane) return;
+        for (const item of items) {
+          if (item.t === 'collected') {
+            byFile.set(item.file, item.tests);
+            answered(lane, item.file);
+          } else if (item.t === 'collect-error') {
+            worker.files.delete(item.file);
+            fail(item.file, item.error);
+            answered(lane, item.file);
+          } else if (item.t === 'error') {
+            emit({ type: 'worker-error', workerId: worker.id, error: item.error, file: item.file });
+          }
+        }
+        feed(lane);
+        maybeFinish();
+      },
+      exit(worker, code, signal, expected) {
+        const lane = lanes.of(worker);
+        if (!lane || expected) return;
+        const { collecting, killedFor } = lanes.reset(lane);
+        const [culprit, ...rest] = collecting;
+        if (culprit) {
+          const how = killedFor ?? `worker ${worker.id} ${signal ? `was killed by ${signal}` : `exited with code ${code}`} while importing this file`;
+          const tail = worker.outputTail().trim();
+          fail(culprit, { name: 'CollectionError', message: how, ...(tail ? { stack: `last output of ${worker.id}:\n${tail}` } : {}) });
+        }
+        queue.unshift(...rest);
+        if (cancelled) return maybeFinish();
+        respawning++;
+        void lanes.respawn(lane).then((ok) => {
+          respawning--;
+          if (lanes.size === 0) {
+            for (const file of queue.splice(0)) fail(file, { name: 'CollectionError', message: 'no worker could be started to import it' });
+          }
+          if (ok) feed(lane);
+          for (const l of lanes.values()) feed(l);
+          maybeFinish();
+        });
+      },
+      cancel() {
+        cancelled = true;
+        for (const lane of lanes.values()) if (lane.collecting.length) lane.worker.kill('SIGKILL');
+        maybeFinish();
+      },
+    });
+    lanes.watch((lane) => (lane.collecting.length ? { ms: timeout, what: `importing ${lane.collecting[0]}` } : undefined));
+    for (const lane of lanes.values()) feed(lane);
+    maybeFinish();
+  });
+}

@@ -1,0 +1,110 @@
+// A lane is a worker name (gwK) and what the controller knows about the process behind it now:
+// what it was sent and has not answered, and when it must answer by. The process can be
+// replaced; the lane stays.
+import { performance } from 'node:perf_hooks';
+import type { Pool, WorkerHandle } from './pool.js';
+import type { WorkItem } from './schedule.js';
+import type { RunEvent } from './types.js';
+
+export interface Lane {
+  worker: WorkerHandle;
+  /** Run phase: items sent and not yet answered, in the order the worker runs them. */
+  inflight: WorkItem[];
+  chunks: number;
+  /** Collect phase: files sent and not yet answered, in import order. */
+  collecting: string[];
+  /** When the current test or import started (at the latest). */
+  since: number;
+  /** Files with items sent since the last file-done. */
+  touched: Set<string>;
+  /** Why the controller killed this worker (a hang): becomes the failure message. */
+  killedFor?: string;
+}
+
+/** How long past its timeout a silent worker is given before it is killed and replaced. */
+export const HANG_GRACE_MS = 2000;
+
+export class Lanes {
+  readonly all = new Map<string, Lane>();
+  private watchdog: NodeJS.Timeout | undefined;
+
+  constructor(
+    private pool: Pool,
+    private emit: (event: RunEvent) => void,
+  ) {}
+
+  add(worker: WorkerHandle): Lane {
+    const lane: Lane = { worker, inflight: [], chunks: 0, collecting: [], since: 0, touched: new Set() };
+    this.all.set(worker.id, lane);
+    this.emit({ type: 'worker-up', workerId: worker.id, pid: worker.pid, restarts: worker.restarts });
+    return lane;
+  }
+
+  /** The lane a message came from, if that process is still the lane's current one. */
+  of(worker: WorkerHandle): Lane | undefined {
+    const lane = this.all.get(worker.id);
+    return lane && lane.worker === worker ? lane : undefined;
+  }
+
+  get size(): number {
+    return this.all.size;
+  }
+
+  values(): IterableIterator<Lane> {
+    return this.all.values();
+  }
+
+  /** Forgets what a dead process held; returns it so the caller can fail or requeue it. */
+  reset(lane: Lane): { inflight: WorkItem[]; collecting: string[]; killedFor?: string } {
+    const held = { inflight: lane.inflight, collecting: lane.collecting, killedFor: lane.killedFor };
+    lane.inflight = [];
+    lane.collecting = [];
+    lane.chunks = 0;
+    lane.touched.clear();
+    lane.killedFor = undefined;
+    return held;
+  }
+
+  /** Starts a new process under the lane's name; false (and the lane is gone) if it cannot start. */
+  async respawn(lane: Lane): Promise<boolean> {
+    try {
+      lane.worker = await this.pool.replace(lane.worker);
+    } catch (err) {
+      this.all.delete(lane.worker.id);
+      this.emit({ type: 'worker-error', workerId: lane.worker.id, error: { name: 'SpawnError', message: (err as Error).message } });
+      return false;
+    }
+    this.emit({ type: 'worker-up', workerId: lane.worker.id, pid: lane.worker.pid, restarts: lane.worker.restarts });
+    return true;
+  }
+
+  /**
+   * Kills a worker that has been busy with one thing for longer than `limit(lane)` plus a grace
+   * period: synchronous code that never yields can only be stopped from outside.
+   */
+  watch(limit: (lane: Lane) => { ms: number; what: string } | undefined): void {
+    this.unwatch();
+    this.watchdog = setInterval(() => {
+      const now = performance.now();
+      for (const lane of this.all.values()) {
+        const busy = limit(lane);
+        if (!busy || !(busy.ms > 0) || lane.killedFor || now - lane.since <= busy.ms + HANG_GRACE_MS) continue;
+        lane.killedFor = `${busy.what} timed out after ${busy.ms} ms (${lane.worker.id} stopped responding and was replaced)`;
+        lane.worker.kill('SIGKILL');
+      }
+    }, 250);
+    this.watchdog.unref();
+  }
+
+  unwatch(): void {
+    clearInterval(this.watchdog);
+  }
+
+  /** Never more workers than units of work. */
+  async shrinkTo(n: number): Promise<void> {
+    const extra = [...this.all.values()].slice(n);
+    for (const lane of extra) this.all.delete(lane.worker.id);
+    await Promise.all(extra.map((lane) => this.pool.stopOne(lane.worker)));
+    for (const lane of this.all.values()) lane.worker.send({ t: 'workers', count: this.all.size });
+  }
+}

@@ -1,0 +1,126 @@
+// Worker processes: ids and environment, how many start, real parallelism, and --dist modes.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { assertExit, explain, lastLine, project, results, runQa, summary, tempDir, workerOf } from './helpers.ts';
+
+interface Seen {
+  id: string;
+  workerId: string;
+  envWorkerId: string;
+  envWorkerCount: string;
+  pid: number;
+}
+
+function seen(dir: string): Seen[] {
+  return readdirSync(dir).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Seen);
+}
+
+describe('workers', { concurrency: true }, () => {
+  test('-n 3: tests report gw0..gw2 and see QA_WORKER_ID = workerId, QA_WORKER_COUNT = 3', async () => {
+    const cwd = project('workers');
+    const out = tempDir();
+    const r = await runQa(['-n', '3'], { cwd, env: { QA_E2E_OUT: out } });
+    assertExit(r, 0);
+    assert.match(r.stdout.split('\n')[0], / · 3 workers · /, explain(r));
+    const res = results(r.stdout);
+    assert.equal(res.length, 6, explain(r));
+    assert.deepEqual([...new Set(res.map((x) => x.worker))].sort(), ['gw0', 'gw1', 'gw2'], `every worker ran something\n${explain(r)}`);
+    assert.deepEqual([...summary(r.stdout).workers.keys()], ['gw0', 'gw1', 'gw2']);
+
+    const records = seen(out);
+    assert.equal(records.length, 6, `every test recorded what it saw: ${JSON.stringify(records)}`);
+    const reported = workerOf(r.stdout);
+    for (const rec of records) {
+      assert.equal(rec.envWorkerId, rec.workerId, `${rec.id}: QA_WORKER_ID matches the workerId fixture`);
+      assert.equal(rec.envWorkerCount, '3', `${rec.id}: QA_WORKER_COUNT`);
+      assert.equal(reported.get(rec.id), rec.workerId, `${rec.id}: the [gwK] prefix names the worker it ran on`);
+    }
+    // One process per worker id.
+    const pidsByWorker = new Map<string, Set<number>>();
+    for (const rec of records) pidsByWorker.set(rec.workerId, (pidsByWorker.get(rec.workerId) ?? new Set()).add(rec.pid));
+    for (const [w, pids] of pidsByWorker) assert.equal(pids.size, 1, `${w} is one process`);
+    assert.equal(new Set(records.map((x) => x.pid)).size, 3, 'three distinct worker processes');
+  });
+
+  test('-n 8 with 2 files starts only 2 workers', async () => {
+    const cwd = project('workers');
+    const out = tempDir();
+    const r = await runQa(['-n', '8', 'w1.test.mjs', 'w2.test.mjs'], { cwd, env: { QA_E2E_OUT: out } });
+    assertExit(r, 0);
+    assert.match(r.stdout.split('\n')[0], / · 2 workers · /, explain(r));
+    for (const x of results(r.stdout)) assert.match(x.worker, /^gw[01]$/, x.line);
+    assert.deepEqual([...summary(r.stdout).workers.keys()], ['gw0', 'gw1'], explain(r));
+    const records = seen(out);
+    assert.equal(records.length, 4);
+    assert.ok(new Set(records.map((x) => x.pid)).size <= 2, 'at most two worker processes ran tests');
+    for (const rec of records) assert.equal(rec.envWorkerCount, '2', `${rec.id}: QA_WORKER_COUNT is the number of workers started`);
+  });
+
+  test('never more workers than work units: one selected test, one worker', async () => {
+    const cwd = project('workers');
+    const out = tempDir();
+    const r = await runQa(['-n', '3', 'w2.test.mjs::second'], { cwd, env: { QA_E2E_OUT: out } });
+    assertExit(r, 0);
+    assert.match(r.stdout.split('\n')[0], / · 1 worker · /, explain(r));
+    assert.deepEqual([...summary(r.stdout).workers.keys()], ['gw0'], explain(r));
+    assert.equal(lastLine(r.stdout), 'qa: 1 passed, 0 failed, 0 skipped');
+  });
+});
+
+describe('--dist', { concurrency: true }, () => {
+  /** id → worker, after asserting a clean run of all 15 tests. */
+  async function distRun(mode: string): Promise<Map<string, string>> {
+    const r = await runQa(['-n', '2', '--dist', mode], { cwd: project('dist-modes') });
+    assertExit(r, 0);
+    assert.match(r.stdout.split('\n')[0], new RegExp(` · --dist ${mode} · 15 tests in 2 files`), explain(r));
+    assert.equal(lastLine(r.stdout), 'qa: 15 passed, 0 failed, 0 skipped');
+    const map = workerOf(r.stdout);
+    assert.equal(map.size, 15, explain(r));
+    return map;
+  }
+
+  function workersWhere(map: Map<string, string>, pick: (id: string) => boolean): string[] {
+    return [...new Set([...map].filter(([id]) => pick(id)).map(([, w]) => w))].sort();
+  }
+
+  test('--dist loadfile: all tests of a file on one worker, the two files on different workers', async () => {
+    const map = await distRun('loadfile');
+    const a = workersWhere(map, (id) => id.startsWith('a.test.mjs::'));
+    const b = workersWhere(map, (id) => id.startsWith('b.test.mjs::'));
+    assert.equal(a.length, 1, `a.test.mjs ran on ${a}`);
+    assert.equal(b.length, 1, `b.test.mjs ran on ${b}`);
+    assert.notEqual(a[0], b[0], 'two files and two workers: each worker takes one file');
+  });
+
+  test('--dist loadgroup: tests sharing a group run on one worker, across files', async () => {
+    const map = await distRun('loadgroup');
+    const g = workersWhere(map, (id) => id.endsWith('::grouped'));
+    assert.equal(g.length, 1, `group "g" ran on ${g}`);
+  });
+
+  test('--dist loadscope: each top-level describe stays on one worker, and the describes spread over both', async () => {
+    const map = await distRun('loadscope');
+    const used = new Set<string>();
+    for (const scope of ['Scope A', 'Scope B', 'Scope C']) {
+      const ws = workersWhere(map, (id) => id.startsWith(`a.test.mjs::${scope}::`));
+      assert.equal(ws.length, 1, `${scope} ran on ${ws}`);
+      used.add(ws[0]);
+    }
+    assert.equal(used.size, 2, 'b.test.mjs is tiny: its worker then takes a whole describe of a.test.mjs');
+  });
+});
+
+// Timing-sensitive: runs on its own, after the concurrent groups above.
+test('parallelism: 8 × 300 ms sleeps in 4 files with -n 4 take far less than 2.4 s', async () => {
+  const r = await runQa(['-n', '4'], { cwd: project('parallel') });
+  assertExit(r, 0);
+  assert.equal(lastLine(r.stdout), 'qa: 8 passed, 0 failed, 0 skipped');
+  const s = summary(r.stdout);
+  assert.ok(s.testTimeMs! >= 2400, `test time is the sum of 8 × 300 ms: ${s.testTimeMs}`);
+  assert.ok(s.wallMs! < 2400, `wall ${s.wallMs} ms must beat the 2.4 s a serial run needs\n${explain(r)}`);
+  assert.ok(s.speedup! > 1.5, `speedup ${s.speedup}\n${explain(r)}`);
+  assert.deepEqual([...s.workers.keys()], ['gw0', 'gw1', 'gw2', 'gw3']);
+  for (const [w, stats] of s.workers) assert.ok(stats.tests >= 1, `${w} ran ${stats.tests} tests`);
+});
