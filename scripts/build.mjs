@@ -35,4 +35,15 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
+// expect alone, as CommonJS, so the runtime can require() it lazily (src/runtime/expect.ts).
+await build({
+  stdin: { contents: "module.exports = { expect: require('expect').expect };", resolveDir: '.', loader: 'js' },
+  outfile: 'dist/expect.cjs',
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20.19',
+  legalComments: 'none',
+  logLevel: 'warning',
+});
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--emitDeclarationOnly'], { stdio: 'inherit' });

@@ -9,7 +9,7 @@ export type { BuiltinFixtures, TestApi, TestFn, FixtureDefinitions, DescribeApi 
 export type { TestInfo } from './builtins.js';
 export type { TestOptions, SuiteOptions } from './model.js';
 export type { QaConfig } from '../core/config-types.js';
-export { expect } from 'expect';
+export { expect } from './expect.js';
 
 export const test = makeTestApi<BuiltinFixtures>(
   builtinFixtures(() => {

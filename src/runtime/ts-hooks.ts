@@ -3,8 +3,11 @@
 // at the right lines without source maps. Measured per worker start on this machine: hooks with
 // sucrase ~+45 ms over plain node, hooks with esbuild's transform ~+95 ms (it starts a service
 // process), tsx ~+120 ms; workers only load the hooks when the run has TypeScript files.
-import { readFile } from 'node:fs/promises';
-import { transform } from 'sucrase';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const TS_FILE = /\.(ts|mts)$/;
 const RELATIVE_JS = /^\.{1,2}\/.*\.(js|mjs)$/;
@@ -30,10 +33,41 @@ export async function resolve(
   }
 }
 
+// Every worker imports the same files: the first one to strip a file leaves the result here, keyed
+// by content, and sucrase (a large module) is only loaded on a miss.
+const CACHE = join(tmpdir(), `qa-lanes-ts-${process.getuid?.() ?? 'user'}`, 'v1');
+type Transform = (typeof import('sucrase'))['transform'];
+let sucrase: Promise<Transform> | undefined;
+// sucrase is CommonJS: bundled, its exports may sit on `default`.
+const loadSucrase = async (): Promise<Transform> => {
+  const mod = (await import('sucrase')) as { transform?: Transform; default?: { transform: Transform } };
+  return mod.transform ?? mod.default!.transform;
+};
+
+async function strip(path: string, source: string): Promise<string> {
+  const key = createHash('sha1').update(path).update('\0').update(source).digest('hex');
+  const cached = join(CACHE, `${key}.js`);
+  try {
+    return await readFile(cached, 'utf8');
+  } catch {
+    // not cached yet
+  }
+  const transform = await (sucrase ??= loadSucrase());
+  const { code } = transform(source, { transforms: ['typescript'], filePath: path, disableESTransforms: true });
+  try {
+    await mkdir(CACHE, { recursive: true });
+    const tmp = `${cached}.${process.pid}.tmp`;
+    await writeFile(tmp, code);
+    await rename(tmp, cached);
+  } catch {
+    // A read-only or full temp dir only costs speed.
+  }
+  return code;
+}
+
 export async function load(url: string, context: { format?: string | null }, next: Next<[string, { format?: string | null }], LoadResult>): Promise<LoadResult> {
   if (!url.startsWith('file:') || !TS_FILE.test(url)) return next(url, context);
-  const path = decodeURIComponent(new URL(url).pathname);
+  const path = fileURLToPath(url);
   const source = await readFile(path, 'utf8');
-  const { code } = transform(source, { transforms: ['typescript'], filePath: path, disableESTransforms: true });
-  return { format: 'module', source: code, shortCircuit: true };
+  return { format: 'module', source: await strip(path, source), shortCircuit: true };
 }
