@@ -108,6 +108,7 @@ export class Session {
       tests: chosen.length * this.opts.count,
       deselected,
       dist: this.opts.dist,
+      count: this.opts.count,
     });
 
     const scheduler = new Scheduler(units, { workers: lanes.size });

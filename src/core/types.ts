@@ -89,6 +89,8 @@ export type RunEvent =
       tests: number;
       deselected: number;
       dist: DistMode;
+      /** Copies of every test (`--count`); results carry their iteration 1..count. */
+      count: number;
     }
   | { type: 'collect-error'; error: CollectError }
   | { type: 'worker-up'; workerId: string; pid: number; restarts: number }
