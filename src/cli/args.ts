@@ -15,9 +15,20 @@ export interface CliRequest {
   timeout?: number;
   count: number;
   reruns: number;
+  rerunsDelay: number;
+  rerunsBackoff: number;
+  failOnFlaky: boolean;
+  lastFailed: boolean;
+  failedFirst: boolean;
+  /** 0 = never stop early. */
+  maxFail: number;
+  maxWorkerRestart?: number;
   ci: boolean;
   config?: string;
-  json: boolean;
+  /** run: a file for the JSON report; list: '' prints JSON to stdout. */
+  json?: string;
+  junit?: string;
+  reporter: 'lines' | 'github';
 }
 
 const DISTS: readonly DistMode[] = ['load', 'loadscope', 'loadfile', 'loadgroup'];
@@ -39,6 +50,14 @@ function wholeNumber(flag: string, min: number) {
   };
 }
 
+function positiveNumber(flag: string) {
+  return (value: unknown): number => {
+    const n = Number(String(value).trim());
+    if (!(n > 0) || !Number.isFinite(n)) throw new UsageError(`${flag} takes a positive number, got "${String(value)}"`);
+    return n;
+  };
+}
+
 export async function parseArgs(argv: string[], version: string): Promise<CliRequest | null> {
   let usageFailure: string | undefined;
   let shownHelp = false;
@@ -54,9 +73,19 @@ export async function parseArgs(argv: string[], version: string): Promise<CliReq
     .option('timeout', { type: 'string', requiresArg: true, describe: 'per-test timeout in ms (default 30000)' })
     .option('count', { type: 'string', requiresArg: true, default: '1', describe: 'run every selected test N times' })
     .option('reruns', { type: 'string', requiresArg: true, default: '0', describe: 'retry a failing test up to N times; pass-after-fail is flaky' })
+    .option('reruns-delay', { type: 'string', requiresArg: true, default: '0', describe: 'ms to wait before a retry' })
+    .option('reruns-backoff', { type: 'string', requiresArg: true, default: '1', describe: 'multiply the delay by this for every further retry' })
+    .option('fail-on-flaky', { type: 'boolean', default: false, describe: 'a test that passed only after failing fails the run' })
+    .option('last-failed', { alias: 'lf', type: 'boolean', default: false, describe: 'run only the tests that failed last time (all if none did)' })
+    .option('failed-first', { alias: 'ff', type: 'boolean', default: false, describe: 'run the tests that failed last time first' })
+    .option('exitfirst', { alias: 'x', type: 'boolean', default: false, describe: 'stop at the first failure' })
+    .option('maxfail', { type: 'string', requiresArg: true, describe: 'stop after N failures' })
+    .option('max-worker-restart', { type: 'string', requiresArg: true, describe: 'worker crashes allowed before the run stops (default 4 × workers)' })
+    .option('junit', { type: 'string', requiresArg: true, describe: 'write a JUnit XML report to FILE' })
+    .option('json', { type: 'string', describe: 'run: write a JSON report to FILE; list: print JSON' })
+    .option('reporter', { type: 'string', requiresArg: true, choices: ['lines', 'github'], describe: 'github adds workflow annotations (default when GITHUB_ACTIONS=true)' })
     .option('ci', { type: 'boolean', default: false, describe: 'headless: plain lines, no prompts (also whenever stdout is not a terminal)' })
     .option('config', { alias: 'c', type: 'string', requiresArg: true, describe: 'path to a qa config file' })
-    .option('json', { type: 'boolean', default: false, describe: 'with list: print JSON' })
     .strict()
     .help('help')
     .alias('help', 'h')
@@ -90,8 +119,17 @@ export async function parseArgs(argv: string[], version: string): Promise<CliReq
     timeout: parsed.timeout === undefined ? undefined : wholeNumber('--timeout', 0)(parsed.timeout),
     count: wholeNumber('--count', 1)(parsed.count),
     reruns: wholeNumber('--reruns', 0)(parsed.reruns),
+    rerunsDelay: wholeNumber('--reruns-delay', 0)(parsed['reruns-delay']),
+    rerunsBackoff: positiveNumber('--reruns-backoff')(parsed['reruns-backoff']),
+    failOnFlaky: Boolean(parsed['fail-on-flaky']),
+    lastFailed: Boolean(parsed['last-failed']),
+    failedFirst: Boolean(parsed['failed-first']),
+    maxFail: parsed.exitfirst ? 1 : parsed.maxfail === undefined ? 0 : wholeNumber('--maxfail', 1)(parsed.maxfail),
+    maxWorkerRestart: parsed['max-worker-restart'] === undefined ? undefined : wholeNumber('--max-worker-restart', 0)(parsed['max-worker-restart']),
     ci: Boolean(parsed.ci),
     config: parsed.config as string | undefined,
-    json: Boolean(parsed.json),
+    json: parsed.json as string | undefined,
+    junit: parsed.junit as string | undefined,
+    reporter: (parsed.reporter as 'lines' | 'github' | undefined) ?? (process.env.GITHUB_ACTIONS === 'true' ? 'github' : 'lines'),
   };
 }

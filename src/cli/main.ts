@@ -1,6 +1,7 @@
 // `qa`: parse the command line, load the config, build a session, hand it to a frontend.
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { QaConfig } from '../core/config-types.js';
 import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from '../core/discover.js';
@@ -9,6 +10,9 @@ import { parseExpr } from '../core/expr.js';
 import { Session, type SessionOptions } from '../core/session.js';
 import { EXIT } from '../core/types.js';
 import { colorWanted, safe } from '../report/format.js';
+import { GithubReporter } from '../report/github.js';
+import { JsonReporter } from '../report/json.js';
+import { JUnitReporter } from '../report/junit.js';
 import { LineReporter } from '../report/lines.js';
 import { parseArgs, parseWorkers, type CliRequest } from './args.js';
 import { loadConfig } from './config.js';
@@ -38,6 +42,13 @@ function sessionOptions(req: CliRequest, root: string, config: QaConfig): Sessio
     strictMarkers: config.strictMarkers ?? false,
     count: req.count,
     reruns: req.reruns,
+    rerunsDelay: req.rerunsDelay,
+    rerunsBackoff: req.rerunsBackoff,
+    failOnFlaky: req.failOnFlaky,
+    lastFailed: req.lastFailed,
+    failedFirst: req.failedFirst,
+    maxFail: req.maxFail,
+    maxWorkerRestarts: req.maxWorkerRestart,
     workerScript: fileURLToPath(here('worker.js')),
     tsHooks: here('register-ts.js').href,
   };
@@ -56,9 +67,12 @@ async function list(session: Session, json: boolean): Promise<number> {
   return errors.length ? EXIT.testsFailed : tests.length ? EXIT.ok : EXIT.noTests;
 }
 
-async function run(session: Session): Promise<number> {
+async function run(session: Session, req: CliRequest): Promise<number> {
   const reporter = new LineReporter(process.stdout, { color: colorWanted(process.stdout), version, warnings: session.warnings });
   session.on(reporter.onEvent);
+  if (req.junit) session.on(new JUnitReporter(resolve(req.junit)).onEvent);
+  if (req.json) session.on(new JsonReporter(resolve(req.json)).onEvent);
+  if (req.reporter === 'github') session.on(new GithubReporter(process.stdout).onEvent);
   let interrupts = 0;
   let lastInterrupt = 0;
   const onSigint = () => {
@@ -89,7 +103,12 @@ async function main(): Promise<number> {
   const { root, config } = await loadConfig(process.cwd(), req.config, here('ts-hooks.js').href);
   const session = new Session(sessionOptions(req, root, config));
   try {
-    return req.command === 'list' ? await list(session, req.json) : await run(session);
+    if (req.command === 'list') {
+      if (req.json) throw new UsageError('qa list --json prints to stdout and takes no file name');
+      return await list(session, req.json !== undefined);
+    }
+    if (req.json === '') throw new UsageError('--json needs a file name when running tests');
+    return await run(session, req);
   } finally {
     await session.close();
   }

@@ -11,6 +11,11 @@ import type { RunEvent, TestResult } from './types.js';
 export interface ExecuteOptions {
   timeout: number;
   reruns: number;
+  /** Wait before a retry, multiplied by `rerunsBackoff` for every further attempt. */
+  rerunsDelay: number;
+  rerunsBackoff: number;
+  /** Stop after this many failed tests (`-x` is 1); 0 = never. */
+  maxFail: number;
   maxWorkerRestarts: number;
   isCancelled(): boolean;
 }
@@ -18,8 +23,11 @@ export interface ExecuteOptions {
 export interface Executed {
   /** Duration of every test that ran, for the .qa/ cache. */
   durations: Map<string, number>;
-  failedIds: string[];
+  /** Ids that ran to a final result, and those of them that failed. */
+  ranIds: Set<string>;
+  failedIds: Set<string>;
   notRun: number;
+  stoppedBecause?: string;
 }
 
 type Outcome = Omit<WorkerTestEnd, 't' | 'id'>;
@@ -33,10 +41,14 @@ export function executePhase(
   install: (handlers: PhaseHandlers) => void,
 ): Promise<Executed> {
   const durations = new Map<string, number>();
+  const ran = new Set<string>();
   const failed = new Set<string>();
   let restarts = 0;
   let notRun = 0;
   let respawning = 0;
+  let delayedRetries = 0;
+  let failures = 0;
+  let stoppedBecause: string | undefined;
 
   return new Promise((resolve) => {
     let finished = false;
@@ -44,21 +56,36 @@ export function executePhase(
       if (finished) return;
       finished = true;
       lanes.unwatch();
-      resolve({ durations, failedIds: [...failed], notRun });
+      resolve({ durations, ranIds: ran, failedIds: failed, notRun, ...(stoppedBecause ? { stoppedBecause } : {}) });
     };
-    const idle = () => [...lanes.values()].every((l) => l.inflight.length === 0) && respawning === 0;
+    const stopping = () => opts.isCancelled() || stoppedBecause !== undefined;
+    const idle = () => [...lanes.values()].every((l) => l.inflight.length === 0) && respawning === 0 && delayedRetries === 0;
     const maybeFinish = () => {
-      if ((scheduler.remainingUnits === 0 || opts.isCancelled()) && idle()) finish();
+      if ((scheduler.remainingUnits === 0 || stopping()) && idle()) finish();
+    };
+    /** Queued work is dropped at once; running tests finish or are cut at their timeout. */
+    const stop = (why: string) => {
+      stoppedBecause ??= why;
+      notRun += scheduler.clear();
+      // Work already handed to workers but not started is queued work too.
+      for (const lane of lanes.values()) if (lane.inflight.length > 0) lane.worker.send({ t: 'drop', upTo: lane.seq });
     };
 
     const fill = (lane: Lane) => {
-      while (!opts.isCancelled() && scheduler.wantsMore(lane.chunks, lane.inflight.reduce((sum, i) => sum + i.estimate, 0))) {
+      // A lane whose process is dead or being replaced gets work once the new one is up.
+      if (lane.worker.retired || lane.worker.exited) return;
+      while (!stopping() && scheduler.wantsMore(lane.chunks, lane.inflight.reduce((sum, i) => sum + i.estimate, 0))) {
         const items = scheduler.next((f) => lane.worker.files.has(f));
         if (items.length === 0) break;
         if (lane.inflight.length === 0) lane.since = performance.now();
         lane.inflight.push(...items);
         lane.chunks++;
-        lane.worker.send({ t: 'run', tests: items.map((i) => ({ id: i.test.id, attempt: i.attempt, iteration: i.iteration })) });
+        lane.worker.send({
+          t: 'run',
+          seq: ++lane.seq,
+          tests: items.map((i) => ({ id: i.test.id, attempt: i.attempt, iteration: i.iteration })),
+          ...(opts.maxFail > 0 ? { holdOnFailure: true } : {}),
+        });
         for (const i of items) {
           lane.touched.add(i.test.file);
           lane.worker.files.add(i.test.file);
@@ -81,7 +108,7 @@ export function executePhase(
 
     const settle = (workerId: string, item: WorkItem, end: Outcome) => {
       const test = item.test;
-      const retry = end.status === 'failed' && item.attempt <= (test.reruns ?? opts.reruns) && !opts.isCancelled();
+      const retry = end.status === 'failed' && item.attempt <= (test.reruns ?? opts.reruns) && !stopping();
       const result: TestResult = {
         id: test.id,
         file: test.file,
@@ -102,15 +129,30 @@ export function executePhase(
       tally.attempt(result);
       emit({ type: 'test-end', result });
       if (retry) {
-        scheduler.requeue([{ ...item, attempt: item.attempt + 1 }]);
+        const again = { ...item, attempt: item.attempt + 1 };
+        const delay = opts.rerunsDelay * opts.rerunsBackoff ** (item.attempt - 1);
+        if (delay <= 0) return scheduler.requeue([again]);
+        delayedRetries++;
+        setTimeout(() => {
+          delayedRetries--;
+          if (stopping()) notRun++;
+          else scheduler.requeue([again]);
+          fillAll();
+          maybeFinish();
+        }, delay);
         return;
       }
       tally.final(result);
-      if (result.status === 'failed') failed.add(test.id);
+      if (test.mode === 'run') ran.add(test.id);
+      if (result.status === 'failed') {
+        failed.add(test.id);
+        if (opts.maxFail > 0 && ++failures >= opts.maxFail) stop(`stopped after ${failures} failure${failures === 1 ? '' : 's'} (${opts.maxFail === 1 ? '-x' : `--maxfail ${opts.maxFail}`})`);
+      }
     };
 
     const record = (lane: Lane, end: WorkerTestEnd) => {
       const item = lane.inflight.shift();
+      lane.completed++;
       lane.since = performance.now();
       if (!item || item.test.id !== end.id) {
         tally.internalErrors++;
@@ -124,18 +166,46 @@ export function executePhase(
       settle(lane.worker.id, item, end);
     };
 
+    const recycle = (lane: Lane) => {
+      const { inflight } = lanes.reset(lane);
+      if (stopping()) notRun += inflight.length;
+      else scheduler.requeue(inflight);
+      respawning++;
+      void lanes.recycle(lane).then((ok) => {
+        respawning--;
+        if (ok) tally.worker(lane.worker.id, lane.worker.restarts);
+        if (lanes.size === 0) notRun += scheduler.clear();
+        fillAll();
+        maybeFinish();
+      });
+    };
+
     install({
       items(worker, items) {
+        for (const item of items) {
+          if (item.t !== 'error') continue;
+          // afterAll, fixture teardown, or an error that escaped a test: the run is not green.
+          tally.internalErrors++;
+          emit({ type: 'worker-error', workerId: worker.id, error: item.error, testId: item.testId, file: item.file });
+        }
         const lane = lanes.of(worker);
-        if (!lane) return;
+        if (!lane || worker.retired) return;
         for (const item of items) {
           if (item.t === 'start') emit({ type: 'test-start', workerId: worker.id, id: item.id, attempt: item.attempt, iteration: item.iteration });
-          else if (item.t === 'end') record(lane, item);
           else if (item.t === 'done') lane.chunks--;
-          else if (item.t === 'error') {
-            // afterAll, fixture teardown, or an error that escaped a test: the run is not green.
-            tally.internalErrors++;
-            emit({ type: 'worker-error', workerId: worker.id, error: item.error, testId: item.testId, file: item.file });
+          else if (item.t === 'dropped') {
+            lane.inflight.shift();
+            lane.completed++;
+            notRun++;
+          }
+          else if (item.t === 'end') {
+            record(lane, item);
+            // The worker holds after a failure until told whether the run goes on.
+            if (item.status === 'failed' && opts.maxFail > 0) lane.worker.send(stopping() ? { t: 'drop', upTo: lane.seq } : { t: 'continue' });
+            if (item.recycle) {
+              recycle(lane);
+              break;
+            }
           }
         }
         fillAll();
@@ -148,39 +218,45 @@ export function executePhase(
         const cancelled = opts.isCancelled();
         emit({ type: 'worker-down', workerId: worker.id, code, signal, expected: expected || cancelled });
         if (expected) return;
-        const since = lane.since;
+        const completed = lane.completed;
         const { inflight, killedFor } = lanes.reset(lane);
-        const [running, ...rest] = inflight;
         if (cancelled) {
           // Cut by Ctrl-C: neither passed nor failed.
           notRun += inflight.length;
           return maybeFinish();
         }
+        // The progress pipe says how many items the process took up; results batched after the
+        // last flush died with it, so the running test is found by count, not by last message.
+        const runningAt = worker.started - completed - 1;
+        const running = runningAt >= 0 ? inflight[runningAt] : undefined;
+        const rest = running ? [...inflight.slice(0, runningAt), ...inflight.slice(runningAt + 1)] : inflight;
+        const how = `${signal ? `was killed by ${signal}` : `exited with code ${code}`}`;
+        const tail = worker.outputTail().trim();
+        const lastOutput = tail ? { stack: `last output of ${worker.id}:\n${tail}` } : {};
         if (running) {
-          const tail = worker.outputTail().trim();
           settle(worker.id, running, {
             status: 'failed',
-            durationMs: performance.now() - since,
-            error: {
-              name: killedFor ? 'Timeout' : 'WorkerCrash',
-              message: killedFor ?? `worker ${worker.id} ${signal ? `was killed by ${signal}` : `exited with code ${code}`} while running it`,
-              ...(tail ? { stack: `last output of ${worker.id}:\n${tail}` } : {}),
-            },
+            durationMs: performance.now() - (worker.startedAt || lane.since),
+            error: { name: killedFor ? 'Timeout' : 'WorkerCrash', message: killedFor ?? `worker ${worker.id} ${how} while running it`, ...lastOutput },
             stdout: '',
             stderr: '',
             attempt: running.attempt,
             iteration: running.iteration,
           });
+        } else {
+          tally.internalErrors++;
+          emit({ type: 'worker-error', workerId: worker.id, error: { name: 'WorkerCrash', message: `worker ${worker.id} ${how} between tests`, ...lastOutput } });
+        }
+        if (stopping()) {
+          notRun += rest.length;
+          return maybeFinish();
         }
         scheduler.requeue(rest);
         if (++restarts > opts.maxWorkerRestarts) {
           tally.internalErrors++;
-          emit({
-            type: 'worker-error',
-            workerId: worker.id,
-            error: { name: 'TooManyRestarts', message: `workers crashed ${restarts} times (limit ${opts.maxWorkerRestarts}); stopping the run` },
-          });
-          notRun += scheduler.clear();
+          const why = `workers crashed ${restarts} times (--max-worker-restart ${opts.maxWorkerRestarts}); stopping the run`;
+          emit({ type: 'worker-error', workerId: worker.id, error: { name: 'TooManyRestarts', message: why } });
+          stop(why);
           return maybeFinish();
         }
         respawning++;

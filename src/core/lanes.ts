@@ -11,6 +11,10 @@ export interface Lane {
   /** Run phase: items sent and not yet answered, in the order the worker runs them. */
   inflight: WorkItem[];
   chunks: number;
+  /** Number of the last run message sent to the current process. */
+  seq: number;
+  /** Run items the current process has answered (result or dropped). */
+  completed: number;
   /** Collect phase: files sent and not yet answered, in import order. */
   collecting: string[];
   /** When the current test or import started (at the latest). */
@@ -34,7 +38,7 @@ export class Lanes {
   ) {}
 
   add(worker: WorkerHandle): Lane {
-    const lane: Lane = { worker, inflight: [], chunks: 0, collecting: [], since: 0, touched: new Set() };
+    const lane: Lane = { worker, inflight: [], chunks: 0, seq: 0, completed: 0, collecting: [], since: 0, touched: new Set() };
     this.all.set(worker.id, lane);
     this.emit({ type: 'worker-up', workerId: worker.id, pid: worker.pid, restarts: worker.restarts });
     return lane;
@@ -60,6 +64,8 @@ export class Lanes {
     lane.inflight = [];
     lane.collecting = [];
     lane.chunks = 0;
+    lane.seq = 0;
+    lane.completed = 0;
     lane.touched.clear();
     lane.killedFor = undefined;
     return held;
@@ -78,6 +84,14 @@ export class Lanes {
     return true;
   }
 
+  /** Replaces a live worker that asked for it; the old one is stopped in the background. */
+  recycle(lane: Lane): Promise<boolean> {
+    const old = lane.worker;
+    old.retired = true;
+    void this.pool.stopOne(old);
+    return this.respawn(lane);
+  }
+
   /**
    * Kills a worker that has been busy with one thing for longer than `limit(lane)` plus a grace
    * period: synchronous code that never yields can only be stopped from outside.
@@ -88,7 +102,8 @@ export class Lanes {
       const now = performance.now();
       for (const lane of this.all.values()) {
         const busy = limit(lane);
-        if (!busy || !(busy.ms > 0) || lane.killedFor || now - lane.since <= busy.ms + HANG_GRACE_MS) continue;
+        const since = Math.max(lane.since, lane.worker.startedAt);
+        if (!busy || !(busy.ms > 0) || lane.killedFor || now - since <= busy.ms + HANG_GRACE_MS) continue;
         lane.killedFor = `${busy.what} timed out after ${busy.ms} ms (${lane.worker.id} stopped responding and was replaced)`;
         lane.worker.kill('SIGKILL');
       }

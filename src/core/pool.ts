@@ -1,7 +1,8 @@
 // Worker processes gw0..gwN-1: spawned in parallel, spoken to through the protocol module, and
 // replaced under the same name when one dies, so a lane keeps its identity across restarts.
 import { fork, type ChildProcess } from 'node:child_process';
-import { PROTOCOL_VERSION, type FromWorker, type ToWorker, type WorkerItem } from './protocol.js';
+import { performance } from 'node:perf_hooks';
+import { PROGRESS_FD, PROTOCOL_VERSION, type FromWorker, type ToWorker, type WorkerItem } from './protocol.js';
 
 export interface PoolOptions {
   root: string;
@@ -20,6 +21,8 @@ export interface PoolListener {
 }
 
 const TAIL = 8 * 1024;
+/** After a worker exits, how long its last messages and progress may take to arrive. */
+const DRAIN_MS = 200;
 
 export class WorkerHandle {
   /** Files this process has imported: the scheduler prefers sending it more of those. */
@@ -27,6 +30,14 @@ export class WorkerHandle {
   private tail = '';
   stopping = false;
   exited = false;
+  /** Replaced while still alive (after a timeout): what it still sends is not for its lane. */
+  retired = false;
+  /**
+   * Tests this process has started, and when the last one started. Written by the worker with a
+   * synchronous write before each test, so it survives a crash that loses batched messages.
+   */
+  started = 0;
+  startedAt = 0;
 
   constructor(
     readonly id: string,
@@ -38,6 +49,28 @@ export class WorkerHandle {
     };
     proc.stdout?.on('data', keep);
     proc.stderr?.on('data', keep);
+    let partial = '';
+    proc.stdio[PROGRESS_FD]?.on('data', (chunk: Buffer) => {
+      const text = partial + chunk.toString();
+      const end = text.lastIndexOf('\n');
+      if (end < 0) {
+        partial = text;
+        return;
+      }
+      partial = text.slice(end + 1);
+      const last = text.slice(text.lastIndexOf('\n', end - 1) + 1, end);
+      this.started = Number(last);
+      this.startedAt = performance.now();
+    });
+  }
+
+  /** Resolves once everything the dead process wrote has been read (or after a short wait). */
+  drained(): Promise<void> {
+    const waits: Promise<void>[] = [];
+    const progress = this.proc.stdio[PROGRESS_FD];
+    if (progress && !progress.destroyed) waits.push(new Promise((r) => progress.once('close', () => r())));
+    if (this.proc.connected) waits.push(new Promise((r) => this.proc.once('disconnect', () => r())));
+    return Promise.race([Promise.all(waits).then(() => undefined), new Promise<void>((r) => setTimeout(r, DRAIN_MS))]);
   }
 
   get pid(): number {
@@ -91,7 +124,7 @@ export class Pool {
         QA_ROOT: this.opts.root,
         QA_TIMEOUT: String(this.opts.timeout),
       },
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc', 'pipe'],
     });
     const worker = new WorkerHandle(id, proc, restarts);
     this.workers.set(id, worker);
@@ -118,7 +151,7 @@ export class Pool {
           reject(new Error(`worker ${id} exited with ${signal ?? `code ${code}`} before it was ready${tail ? `:\n${tail}` : ''}`));
           return;
         }
-        this.listener.exit(worker, code, signal, worker.stopping);
+        void worker.drained().then(() => this.listener.exit(worker, code, signal, worker.stopping));
       });
     });
   }

@@ -4,6 +4,9 @@ import type { ErrorInfo, TestMeta, TestStatus } from './types.js';
 
 export const PROTOCOL_VERSION = 1;
 
+/** The worker writes the count of run items it has taken up to this fd before each one. */
+export const PROGRESS_FD = 4;
+
 export interface RunItem {
   id: string;
   attempt: number;
@@ -12,7 +15,12 @@ export interface RunItem {
 
 export type ToWorker =
   | { t: 'collect'; files: string[] }
-  | { t: 'run'; tests: RunItem[] }
+  /** `seq` numbers run messages per worker, so a later `drop` can name what it covers. */
+  | { t: 'run'; seq: number; tests: RunItem[]; holdOnFailure?: boolean }
+  /** Handled on arrival: go on after a failure the worker held on (see holdOnFailure). */
+  | { t: 'continue' }
+  /** Handled on arrival, not queued: skip every not-yet-started item of runs up to `upTo`. */
+  | { t: 'drop'; upTo: number }
   /** No more tests of this file will come to this worker: run afterAll hooks, drop file fixtures. */
   | { t: 'file-done'; file: string }
   /** The pool shrank to fit the work: QA_WORKER_COUNT changes accordingly. */
@@ -29,6 +37,8 @@ export interface WorkerTestEnd {
   stderr: string;
   attempt: number;
   iteration: number;
+  /** The test was cut by its timeout: this worker runs nothing more and wants replacing. */
+  recycle?: boolean;
 }
 
 export type WorkerItem =
@@ -36,6 +46,8 @@ export type WorkerItem =
   | { t: 'collect-error'; file: string; error: ErrorInfo }
   | { t: 'start'; id: string; attempt: number; iteration: number }
   | WorkerTestEnd
+  /** An item skipped because of a `drop`. */
+  | { t: 'dropped'; id: string; iteration: number }
   /** Everything sent by one `collect` or `run` message is done. */
   | { t: 'done' }
   /** An error no test owns: afterAll, a worker fixture's teardown, a stray rejection. */

@@ -20,6 +20,8 @@ export interface Unit {
   estimate: number;
   /** Some test in the unit has no recorded duration: new tests go first. */
   unknown: boolean;
+  /** Holds a test that failed last time and `--ff` asked for those first. */
+  first?: boolean;
 }
 
 /** xdist's unit keys: what must stay together on one worker. */
@@ -45,6 +47,8 @@ export interface BuildOptions {
    */
   count: number;
   durations: ReadonlyMap<string, number>;
+  /** `--ff`: units holding any of these test ids go before all others. */
+  first?: ReadonlySet<string>;
 }
 
 export function buildUnits(tests: readonly TestMeta[], opts: BuildOptions): Unit[] {
@@ -64,6 +68,7 @@ export function buildUnits(tests: readonly TestMeta[], opts: BuildOptions): Unit
       const d = opts.durations.get(test.id);
       const estimate = test.mode === 'run' ? (d ?? guess) : 0;
       unit.items.push({ test, attempt: 1, iteration, estimate });
+      if (opts.first?.has(test.id)) unit.first = true;
       if (d === undefined && test.mode === 'run') unit.unknown = true;
       unit.estimate += estimate;
     }
@@ -71,9 +76,9 @@ export function buildUnits(tests: readonly TestMeta[], opts: BuildOptions): Unit
   return [...units.values()];
 }
 
-/** LPT with new tests first; ties keep collection order (Array.prototype.sort is stable). */
+/** LPT, after `--ff` failures and new tests; ties keep collection order (the sort is stable). */
 export function lptOrder(units: Unit[]): Unit[] {
-  return [...units].sort((a, b) => Number(b.unknown) - Number(a.unknown) || b.estimate - a.estimate);
+  return [...units].sort((a, b) => Number(b.first ?? false) - Number(a.first ?? false) || Number(b.unknown) - Number(a.unknown) || b.estimate - a.estimate);
 }
 
 export interface SchedulerOptions {

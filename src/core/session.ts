@@ -31,6 +31,16 @@ export interface SessionOptions {
   count: number;
   /** Retries for a failing test (`--reruns`); a test's own `reruns` option wins. */
   reruns: number;
+  rerunsDelay?: number;
+  rerunsBackoff?: number;
+  /** Stop after this many failed tests (`-x` = 1, `--maxfail N`); 0 or absent = never. */
+  maxFail?: number;
+  /** A flaky test fails the run. */
+  failOnFlaky?: boolean;
+  /** `--lf`: only the tests that failed last time (all of them when none did). */
+  lastFailed?: boolean;
+  /** `--ff`: the tests that failed last time first, then the rest. */
+  failedFirst?: boolean;
   /** Worker restarts allowed in one run before it gives up (default 4 × workers). */
   maxWorkerRestarts?: number;
   /** Keep workers (and their worker fixtures) alive after a run, for the next one. */
@@ -96,8 +106,10 @@ export class Session {
     const { tests, errors } = await collectPhase(lanes, files, this.opts.timeout, this.emit, this.install);
     tally.collectErrors = errors.length;
     if (this.opts.strictMarkers) checkMarkers(tests, this.opts.markers);
-    const { tests: chosen, deselected } = select(tests, this.opts);
-    const units = buildUnits(chosen, { dist: this.opts.dist, count: this.opts.count, durations: this.store.durations() });
+    const selected = select(tests, this.opts);
+    const { tests: chosen, deselected } = this.applyLastFailed(selected.tests, selected.deselected);
+    const failedBefore = this.opts.failedFirst ? new Set(this.store.lastFailed()) : undefined;
+    const units = buildUnits(chosen, { dist: this.opts.dist, count: this.opts.count, durations: this.store.durations(), first: failedBefore });
     await lanes.shrinkTo(Math.max(1, units.length));
     for (const lane of lanes.values()) tally.worker(lane.worker.id, lane.worker.restarts);
     this.emit({
@@ -119,6 +131,9 @@ export class Session {
       {
         timeout: this.opts.timeout,
         reruns: this.opts.reruns,
+        rerunsDelay: this.opts.rerunsDelay ?? 0,
+        rerunsBackoff: this.opts.rerunsBackoff ?? 1,
+        maxFail: this.opts.maxFail ?? 0,
         maxWorkerRestarts: this.opts.maxWorkerRestarts ?? 4 * lanes.size,
         isCancelled: () => this.cancelled,
       },
@@ -127,12 +142,29 @@ export class Session {
     );
     // Worker fixtures are torn down before the summary, so their errors are part of this run.
     if (!this.opts.keepWorkers) await this.close();
-    this.saveCache(outcome.durations, outcome.failedIds);
-    return this.end(tally, { wallMs: performance.now() - started, deselected, notRun: outcome.notRun });
+    this.saveCache(outcome.durations, outcome.ranIds, outcome.failedIds);
+    return this.end(tally, { wallMs: performance.now() - started, deselected, notRun: outcome.notRun, stoppedBecause: outcome.stoppedBecause });
   }
 
-  private end(tally: Tally, args: { wallMs: number; deselected: number; notRun: number }): RunSummary {
-    const summary = tally.summary({ ...args, interrupted: this.cancelled });
+  /** `--lf`: narrows to last run's failures; with none recorded, everything runs (and a note says so). */
+  private applyLastFailed(tests: TestMeta[], deselected: number): { tests: TestMeta[]; deselected: number } {
+    if (!this.opts.lastFailed) return { tests, deselected };
+    const failed = new Set(this.store.lastFailed());
+    const kept = tests.filter((t) => failed.has(t.id));
+    if (kept.length === 0) {
+      this.store.warnings.push('--lf: no failures recorded from earlier runs; running all selected tests');
+      return { tests, deselected };
+    }
+    return { tests: kept, deselected: deselected + tests.length - kept.length };
+  }
+
+  private end(tally: Tally, args: { wallMs: number; deselected: number; notRun: number; stoppedBecause?: string }): RunSummary {
+    const summary = tally.summary({
+      ...args,
+      interrupted: this.cancelled,
+      failOnFlaky: this.opts.failOnFlaky,
+      stoppedBecause: this.cancelled ? 'interrupted (Ctrl-C)' : args.stoppedBecause,
+    });
     this.emit({ type: 'run-end', summary });
     return summary;
   }
@@ -185,10 +217,10 @@ export class Session {
     return lanes;
   }
 
-  private saveCache(durations: Map<string, number>, failedIds: string[]): void {
+  private saveCache(durations: Map<string, number>, ran: Set<string>, failed: Set<string>): void {
     try {
       this.store.saveDurations(durations);
-      this.store.saveLastFailed(failedIds);
+      this.store.updateLastFailed(ran, failed);
     } catch (err) {
       this.store.warnings.push(`could not write .qa/: ${(err as Error).message}`);
     }

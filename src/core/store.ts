@@ -60,8 +60,13 @@ export class Store {
     return this.read('lastfailed.json', isStringArray) ?? [];
   }
 
-  saveLastFailed(ids: string[]): void {
-    this.write('lastfailed.json', ids);
+  /**
+   * Like pytest's cache: tests that ran drop out or come in according to this run; failures of
+   * tests that did not run this time (deselected, not selected by --lf) are remembered.
+   */
+  updateLastFailed(ran: ReadonlySet<string>, failed: ReadonlySet<string>): void {
+    const kept = this.lastFailed().filter((id) => !ran.has(id));
+    this.write('lastfailed.json', [...new Set([...kept, ...failed])]);
   }
 }
 

@@ -9,6 +9,8 @@ export class Tally {
   private slowest: RunSummary['slowest'] = [];
   private sumDurations = 0;
   collectErrors = 0;
+  private retried = 0;
+  private retriedTests = new Set<string>();
   /** Results that carry a failure other than a test's own (worker-level errors). */
   internalErrors = 0;
 
@@ -20,6 +22,10 @@ export class Tally {
 
   /** Counts time on the worker for every attempt; the status only for the final one. */
   attempt(result: TestResult): void {
+    if (result.willRetry) {
+      this.retried++;
+      this.retriedTests.add(`${result.id}#${result.iteration}`);
+    }
     this.sumDurations += result.durationMs;
     this.worker(result.workerId, this.busy.get(result.workerId)?.restarts ?? 0);
     const w = this.busy.get(result.workerId)!;
@@ -37,12 +43,14 @@ export class Tally {
     }
   }
 
-  summary(args: { wallMs: number; deselected: number; notRun: number; interrupted: boolean }): RunSummary {
+  summary(args: { wallMs: number; deselected: number; notRun: number; interrupted: boolean; failOnFlaky?: boolean; stoppedBecause?: string }): RunSummary {
     const total = Object.values(this.counts).reduce((a, b) => a + b, 0);
+    const ran = this.counts.passed + this.counts.failed + this.counts.flaky;
     const workers: WorkerStats[] = [...this.busy.entries()]
       .sort(([a], [b]) => Number(a.slice(2)) - Number(b.slice(2)))
       .map(([workerId, w]) => ({ workerId, ...w, utilization: args.wallMs > 0 ? Math.min(1, w.busyMs / args.wallMs) : 0 }));
-    const failed = this.counts.failed > 0 || this.collectErrors > 0 || this.internalErrors > 0;
+    const failed =
+      this.counts.failed > 0 || this.collectErrors > 0 || this.internalErrors > 0 || (args.failOnFlaky === true && this.counts.flaky > 0);
     const exitCode = args.interrupted
       ? EXIT.interrupted
       : failed
@@ -61,6 +69,10 @@ export class Tally {
       speedup: args.wallMs > 0 ? this.sumDurations / args.wallMs : 0,
       workers,
       slowest: this.slowest,
+      retries: this.retried,
+      retryRate: ran ? this.retriedTests.size / ran : 0,
+      flakyRate: ran ? this.counts.flaky / ran : 0,
+      ...(args.stoppedBecause ? { stoppedBecause: args.stoppedBecause } : {}),
       interrupted: args.interrupted,
       exitCode,
     };

@@ -76,6 +76,14 @@ export interface RunSummary {
   speedup: number;
   workers: WorkerStats[];
   slowest: Array<{ id: string; durationMs: number; workerId: string }>;
+  /** Attempts that failed and were retried. */
+  retries: number;
+  /** Tests that needed at least one retry, over tests that ran. */
+  retryRate: number;
+  /** Tests that passed only after failing, over tests that ran. */
+  flakyRate: number;
+  /** Why the run stopped before its end: Ctrl-C, -x/--maxfail, too many worker crashes. */
+  stoppedBecause?: string;
   interrupted: boolean;
   exitCode: number;
 }

@@ -54,3 +54,8 @@ export function colorWanted(stream: { isTTY?: boolean }): boolean {
   if (process.env.FORCE_COLOR && process.env.FORCE_COLOR !== '0') return true;
   return Boolean(stream.isTTY);
 }
+
+/** A result's id as reports show it: `file::test[3/100]` when `--count` made copies. */
+export function displayId(r: { id: string; iteration: number }, count: number): string {
+  return count > 1 ? `${r.id}[${r.iteration}/${count}]` : r.id;
+}

@@ -1,7 +1,7 @@
 // The headless frontend: xdist-style result lines, failures with their output, and a summary
 // with the numbers that matter for a parallel run (speedup, per-worker utilization, slowest tests).
 import type { CollectError, ErrorInfo, RunEvent, RunSummary, TestResult } from '../core/types.js';
-import { ms, paint, pct, safe, safeBlock, type Paint } from './format.js';
+import { displayId, ms, paint, pct, safe, safeBlock, type Paint } from './format.js';
 
 export interface Writer {
   write(text: string): unknown;
@@ -20,6 +20,8 @@ const OUTPUT_SHOWN = 8 * 1024;
 
 export class LineReporter {
   private failures: TestResult[] = [];
+  private flaky: TestResult[] = [];
+  private count = 1;
   private collectErrors: CollectError[] = [];
   private workerErrors: Array<{ workerId: string; error: ErrorInfo; testId?: string; file?: string }> = [];
   private p: Paint;
@@ -47,6 +49,7 @@ export class LineReporter {
   readonly onEvent = (event: RunEvent): void => {
     switch (event.type) {
       case 'run-start': {
+        this.count = event.count;
         for (const w of this.opts.warnings ?? []) this.line(this.p.yellow(`qa: ${w}`));
         const des = event.deselected ? `, ${event.deselected} deselected` : '';
         this.line(
@@ -92,9 +95,10 @@ export class LineReporter {
     const label = r.willRetry ? 'RERUN' : LABEL[r.status];
     const colored = r.status === 'passed' ? this.p.green(label) : r.status === 'failed' && !r.willRetry ? this.p.red(label) : this.p.yellow(label);
     const timing = r.status === 'skipped' || r.status === 'todo' ? '' : ` ${this.p.dim(`(${ms(r.durationMs)})`)}`;
-    const copy = r.iteration > 1 || r.attempt > 1 ? ` ${this.p.dim(tags(r))}` : '';
-    this.line(`[${r.workerId}] ${colored} ${safe(r.id)}${copy}${timing}`);
+    const attempt = r.attempt > 1 ? ` ${this.p.dim(`(attempt ${r.attempt})`)}` : '';
+    this.line(`[${r.workerId}] ${colored} ${safe(this.id(r))}${attempt}${timing}`);
     if (r.status === 'failed' && !r.willRetry) this.failures.push(r);
+    if (r.status === 'flaky') this.flaky.push(r);
   }
 
   private summary(s: RunSummary): void {
@@ -122,6 +126,10 @@ export class LineReporter {
     }
     this.line('');
     this.line(rule('summary'));
+    if (this.flaky.length) {
+      this.line(p.yellow('flaky (passed only after failing):'));
+      for (const r of this.flaky) this.line(`  ${safe(this.id(r))} [${r.workerId}] passed on attempt ${r.attempt}`);
+    }
     if (s.slowest.length) {
       this.line('slowest:');
       for (const t of s.slowest) this.line(`  ${ms(t.durationMs).padStart(9)}  ${safe(t.id)} [${t.workerId}]`);
@@ -131,13 +139,14 @@ export class LineReporter {
       this.line(`workers: ${per.join(' · ')}`);
     }
     this.line(`wall ${ms(s.wallMs)} · test time ${ms(s.sumDurationsMs)} · speedup ${s.speedup.toFixed(2)}×`);
+    if (s.retries) this.line(`retries: ${s.retries} · retry rate ${pct(s.retryRate)} · flaky rate ${pct(s.flakyRate)}`);
+    if (s.stoppedBecause) this.line(p.yellow(`${s.stoppedBecause}; ${s.notRun} not run`));
     const extra: string[] = [];
     if (s.counts.flaky) extra.push(p.yellow(`${s.counts.flaky} flaky`));
     if (s.counts.todo) extra.push(`${s.counts.todo} todo`);
     if (s.collectErrors) extra.push(p.red(`${s.collectErrors} collection error${s.collectErrors === 1 ? '' : 's'}`));
     if (s.deselected) extra.push(`${s.deselected} deselected`);
-    if (s.notRun) extra.push(p.yellow(`${s.notRun} not run`));
-    if (s.interrupted) extra.push(p.yellow('interrupted'));
+    if (s.notRun && !s.stoppedBecause) extra.push(p.yellow(`${s.notRun} not run`));
     if (s.total === 0 && !s.collectErrors) extra.push('no tests ran');
     if (extra.length) this.line(extra.join(', '));
     const counts = `${s.counts.passed} passed, ${s.counts.failed} failed, ${s.counts.skipped} skipped`;
@@ -145,8 +154,12 @@ export class LineReporter {
     this.flush();
   }
 
+  private id(r: TestResult): string {
+    return displayId(r, this.count);
+  }
+
   private failure(r: TestResult): void {
-    this.line(this.p.bold(`_____ ${safe(r.id)} [${r.workerId}]${r.iteration > 1 || r.attempt > 1 ? ` ${tags(r)}` : ''} _____`));
+    this.line(this.p.bold(`_____ ${safe(this.id(r))} [${r.workerId}]${r.attempt > 1 ? ` (attempt ${r.attempt})` : ''} _____`));
     if (r.error) this.errorBlock(r.error);
     for (const [name, text] of [
       ['stdout', r.stdout],
@@ -165,13 +178,6 @@ export class LineReporter {
     this.line(safeBlock(head + e.message));
     if (e.stack) this.line(this.p.dim(safeBlock(e.stack)));
   }
-}
-
-function tags(r: TestResult): string {
-  const parts: string[] = [];
-  if (r.iteration > 1) parts.push(`iteration ${r.iteration}`);
-  if (r.attempt > 1) parts.push(`attempt ${r.attempt}`);
-  return `[${parts.join(', ')}]`;
 }
 
 function firstLine(s: string): string {

@@ -153,7 +153,10 @@ export class Harness {
     const { stdout, stderr } = endCapture();
     collectState.info = null;
     const status = failed ? 'failed' : 'passed';
-    return { ...base, status, durationMs, stdout, stderr, ...(failed ? { error: toErrorInfo(error) } : {}) };
+    // A test cut by its timeout may still hold timers, sockets or a pending promise: the worker
+    // asks to be replaced rather than run the next test next to them.
+    const recycle = error instanceof TimeoutError;
+    return { ...base, status, durationMs, stdout, stderr, ...(failed ? { error: toErrorInfo(error) } : {}), ...(recycle ? { recycle } : {}) };
   }
 
   private async body(file: LoadedFile, test: TestNode, info: TestInfo, caches: ScopeCaches): Promise<void> {
@@ -239,11 +242,15 @@ function unique(xs: string[]): string[] {
   return xs.length < 2 ? xs : [...new Set(xs)];
 }
 
+class TimeoutError extends Error {
+  override name = 'TimeoutError';
+}
+
 function withTimeout(work: Promise<void>, ms: number): Promise<void> {
   if (!(ms > 0) || !Number.isFinite(ms)) return work;
   let timer: NodeJS.Timeout;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new TimeoutError(`timed out after ${ms} ms`)), ms);
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,6 +1,8 @@
 // Entry point of a worker process (gw0..gwN-1): takes collect/run messages from the controller,
 // one at a time, and answers with batched items.
-import { PROTOCOL_VERSION, type FromWorker, type ToWorker, type WorkerItem } from '../core/protocol.js';
+import { writeSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { PROGRESS_FD, PROTOCOL_VERSION, type FromWorker, type ToWorker, type WorkerItem } from '../core/protocol.js';
 import { installCapture } from './capture.js';
 import { toErrorInfo } from './errors.js';
 import { Harness } from './harness.js';
@@ -17,6 +19,31 @@ const harness = new Harness({
 });
 
 let outbox: WorkerItem[] = [];
+let retiring = false;
+let dropUpTo = 0;
+let resumeAfterFailure: (() => void) | undefined;
+let started = 0;
+let lastBreath = performance.now();
+
+/** The count of items taken up, written synchronously so the controller has it even after a crash. */
+function progress(): void {
+  started++;
+  try {
+    writeSync(PROGRESS_FD, `${started}\n`);
+  } catch {
+    // not started by qa's pool (no progress pipe): nothing to tell
+  }
+}
+
+/**
+ * Synchronous tests never give the event loop a turn; every few ms we take one, so results
+ * flow out while a long run of tiny tests goes on and a `drop` from the controller is seen.
+ */
+async function breathe(): Promise<void> {
+  if (performance.now() - lastBreath < 8) return;
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  lastBreath = performance.now();
+}
 let flushScheduled = false;
 const MAX_BATCH = 512;
 
@@ -61,14 +88,30 @@ async function handle(msg: ToWorker): Promise<void> {
       return;
     case 'run':
       for (const item of msg.tests) {
+        if (retiring) break; // the controller gives what is left to another worker
+        await breathe();
+        progress();
+        if (msg.seq <= dropUpTo) {
+          emit({ t: 'dropped', id: item.id, iteration: item.iteration });
+          continue;
+        }
         const result = await harness.run(item, () => emit({ t: 'start', id: item.id, attempt: item.attempt, iteration: item.iteration }));
+        if (result.recycle) retiring = true;
         emit(result);
+        if (result.status === 'failed' && msg.holdOnFailure) {
+          // --maxfail/-x: wait for the controller's word before the next test, so a stop is exact.
+          flush();
+          await new Promise<void>((resolve) => (resumeAfterFailure = resolve));
+        }
       }
       emit({ t: 'done' });
       return;
     case 'file-done':
       for (const error of await harness.fileDone(msg.file)) emit({ t: 'error', error, file: msg.file });
       return;
+    case 'drop':
+    case 'continue':
+      return; // handled on arrival
     case 'workers':
       process.env.QA_WORKER_COUNT = String(msg.count);
       return;
@@ -82,6 +125,12 @@ async function handle(msg: ToWorker): Promise<void> {
 
 let queue: Promise<void> = Promise.resolve();
 process.on('message', (msg: ToWorker) => {
+  if (msg.t === 'drop' || msg.t === 'continue') {
+    if (msg.t === 'drop') dropUpTo = Math.max(dropUpTo, msg.upTo);
+    resumeAfterFailure?.();
+    resumeAfterFailure = undefined;
+    return;
+  }
   queue = queue.then(() => handle(msg)).catch((err) => emit({ t: 'error', error: toErrorInfo(err) }));
 });
 
@@ -91,6 +140,14 @@ const stray = (err: unknown) => emit({ t: 'error', error: toErrorInfo(err), test
 process.on('uncaughtException', stray);
 process.on('unhandledRejection', stray);
 process.on('disconnect', () => process.exit(0));
+
+// A test that calls process.exit() takes the worker down; results already gathered go out first
+// (an IPC write of a small batch completes synchronously when the channel has room).
+const exit = process.exit.bind(process);
+process.exit = ((code?: number) => {
+  flush();
+  exit(code);
+}) as typeof process.exit;
 
 installCapture();
 send({ t: 'ready', v: PROTOCOL_VERSION });

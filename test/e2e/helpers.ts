@@ -138,20 +138,24 @@ export type Status = 'PASSED' | 'FAILED' | 'SKIPPED' | 'TODO' | 'FLAKY' | 'RERUN
 export interface ResultLine {
   worker: string;
   status: Status;
+  /** The stable test id, without the `[i/N]` copy suffix of --count. */
   id: string;
-  /** `[iteration 2]`, `[attempt 2]` … without brackets, when present. */
-  tags?: string;
+  /** `i/N` from a `[i/N]` suffix, when --count made copies. */
+  copy?: string;
+  /** From `(attempt N)`, when the test was retried. */
+  attempt?: number;
   line: string;
 }
 
-const RESULT_LINE = /^\[(gw\d+)\] (PASSED|FAILED|SKIPPED|TODO|FLAKY|RERUN) (.*?)(?: \[((?:iteration|attempt) [^\]]*)\])?(?: \((?:\d+(?:\.\d+)? m?s|\d+m [\d.]+s)\))?$/;
+const RESULT_LINE =
+  /^\[(gw\d+)\] (PASSED|FAILED|SKIPPED|TODO|FLAKY|RERUN) (.*?)(?:\[(\d+\/\d+)\])?(?: \(attempt (\d+)\))?(?: \((?:\d+(?:\.\d+)? m?s|\d+m [\d.]+s)\))?$/;
 
 /** Every `[gwK] STATUS id (N ms)` line, in output order. */
 export function results(stdout: string): ResultLine[] {
   const out: ResultLine[] = [];
   for (const line of stdout.split('\n')) {
     const m = RESULT_LINE.exec(line);
-    if (m) out.push({ worker: m[1], status: m[2] as Status, id: m[3], ...(m[4] ? { tags: m[4] } : {}), line });
+    if (m) out.push({ worker: m[1], status: m[2] as Status, id: m[3], ...(m[4] ? { copy: m[4] } : {}), ...(m[5] ? { attempt: Number(m[5]) } : {}), line });
   }
   return out;
 }

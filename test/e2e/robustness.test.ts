@@ -45,7 +45,9 @@ describe('robustness', { concurrency: true }, () => {
     assertExit(r, 0);
     const mine = results(r.stdout).filter((x) => x.id === 'flaky.test.mjs::fails on the first attempt only');
     assert.deepEqual(mine.map((x) => x.status), ['RERUN', 'FLAKY'], explain(r));
-    assert.equal(mine[1].tags, 'attempt 2');
+    assert.equal(mine[1].attempt, 2);
+    assert.match(r.stdout, /flaky \(passed only after failing\):\n {2}flaky\.test\.mjs::fails on the first attempt only \[gw\d\] passed on attempt 2/);
+    assert.match(r.stdout, /retries: 1 · retry rate \d+% · flaky rate \d+%/);
     assert.match(r.stdout, /\b1 flaky\b/);
 
     const without = await runQa(['-n', '1'], { cwd });
@@ -58,7 +60,7 @@ describe('robustness', { concurrency: true }, () => {
     assertExit(r, 0);
     const mine = results(r.stdout).filter((x) => x.id === 'flaky.test.mjs::counted');
     assert.equal(mine.length, 3, explain(r));
-    assert.deepEqual(mine.map((x) => x.tags ?? '').sort(), ['', 'iteration 2', 'iteration 3']);
+    assert.deepEqual(mine.map((x) => x.copy).sort(), ['1/3', '2/3', '3/3']);
     assert.equal(lastLine(r.stdout), 'qa: 3 passed, 0 failed, 0 skipped');
   });
 });
