@@ -2,10 +2,13 @@
 import { availableParallelism } from 'node:os';
 import yargs from 'yargs';
 import { UsageError } from '../core/errors.js';
+import type { StressOptions } from '../core/stress.js';
 import type { DistMode } from '../core/types.js';
 
 export interface CliRequest {
-  command: 'run' | 'list';
+  command: 'run' | 'list' | 'stress';
+  /** Set for `qa stress`. */
+  stress?: StressOptions;
   paths: string[];
   ids: string[];
   workers?: number;
@@ -50,6 +53,14 @@ function wholeNumber(flag: string, min: number) {
   };
 }
 
+/** `60s`, `2m`, `1500ms`, `1h`, or plain seconds. */
+export function parseDuration(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(text.trim());
+  if (!m || Number(m[1]) <= 0) throw new UsageError(`--duration takes a time like 60s, 2m or 500ms, got "${text}"`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+  return Number(m[1]) * unit;
+}
+
 function positiveNumber(flag: string) {
   return (value: unknown): number => {
     const n = Number(String(value).trim());
@@ -66,12 +77,18 @@ export async function parseArgs(argv: string[], version: string): Promise<CliReq
     .usage('$0 [run|list] [paths or file::test ids..] [options]')
     .command(['run [targets..]', '$0 [targets..]'], 'run tests (default)')
     .command('list [targets..]', 'collect and print test ids with their marks')
+    .command('stress [targets..]', 'run the selected tests many times across all workers to expose races')
+    .option('until-fail', { type: 'boolean', default: false, describe: 'stress: stop at the first failure and print how to reproduce it' })
+    .option('duration', { type: 'string', requiresArg: true, describe: 'stress: keep looping for this long (e.g. 60s, 2m) instead of a fixed count' })
+    .option('shuffle', { type: 'boolean', default: false, describe: 'stress: random order (the seed is printed)' })
+    .option('seed', { type: 'string', requiresArg: true, describe: 'stress: seed for --shuffle' })
+    .option('serial-copies', { type: 'boolean', default: false, describe: 'stress: never run two copies of one test at the same time' })
     .option('workers', { alias: 'n', type: 'string', requiresArg: true, describe: 'worker processes: a number or "auto" (available cores)' })
     .option('mark', { alias: 'm', type: 'string', requiresArg: true, describe: 'run tests whose marks match, e.g. "smoke and not slow"' })
     .option('keyword', { alias: 'k', type: 'string', requiresArg: true, describe: 'run tests whose names match, e.g. "login or checkout"' })
     .option('dist', { type: 'string', requiresArg: true, choices: DISTS, describe: 'unit of distribution: load | loadscope | loadfile | loadgroup' })
     .option('timeout', { type: 'string', requiresArg: true, describe: 'per-test timeout in ms (default 30000)' })
-    .option('count', { type: 'string', requiresArg: true, default: '1', describe: 'run every selected test N times' })
+    .option('count', { type: 'string', requiresArg: true, describe: 'run every selected test N times (stress: default 100)' })
     .option('reruns', { type: 'string', requiresArg: true, default: '0', describe: 'retry a failing test up to N times; pass-after-fail is flaky' })
     .option('reruns-delay', { type: 'string', requiresArg: true, default: '0', describe: 'ms to wait before a retry' })
     .option('reruns-backoff', { type: 'string', requiresArg: true, default: '1', describe: 'multiply the delay by this for every further retry' })
@@ -105,8 +122,9 @@ export async function parseArgs(argv: string[], version: string): Promise<CliReq
   if (parsed.help || parsed.version) shownHelp = true;
   if (shownHelp) return null;
 
-  const command = (parsed._ as string[])[0] === 'list' ? 'list' : 'run';
-  const extra = (parsed._ as Array<string | number>).filter((x) => x !== 'list' && x !== 'run').map(String);
+  const first = (parsed._ as string[])[0];
+  const command = first === 'list' || first === 'stress' ? first : 'run';
+  const extra = (parsed._ as Array<string | number>).slice(first === command || first === 'run' ? 1 : 0).map(String);
   const targets = [...((parsed.targets as string[] | undefined) ?? []), ...extra];
   return {
     command,
@@ -117,7 +135,19 @@ export async function parseArgs(argv: string[], version: string): Promise<CliReq
     mark: parsed.mark as string | undefined,
     keyword: parsed.keyword as string | undefined,
     timeout: parsed.timeout === undefined ? undefined : wholeNumber('--timeout', 0)(parsed.timeout),
-    count: wholeNumber('--count', 1)(parsed.count),
+    count: parsed.count === undefined ? 1 : wholeNumber('--count', 1)(parsed.count),
+    ...(command === 'stress'
+      ? {
+          stress: {
+            count: parsed.count === undefined ? 100 : wholeNumber('--count', 1)(parsed.count),
+            untilFail: Boolean(parsed['until-fail']),
+            ...(parsed.duration === undefined ? {} : { durationMs: parseDuration(String(parsed.duration)) }),
+            shuffle: Boolean(parsed.shuffle) || parsed.seed !== undefined,
+            seed: parsed.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : wholeNumber('--seed', 0)(parsed.seed),
+            serialCopies: Boolean(parsed['serial-copies']),
+          },
+        }
+      : {}),
     reruns: wholeNumber('--reruns', 0)(parsed.reruns),
     rerunsDelay: wholeNumber('--reruns-delay', 0)(parsed['reruns-delay']),
     rerunsBackoff: positiveNumber('--reruns-backoff')(parsed['reruns-backoff']),

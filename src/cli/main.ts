@@ -13,7 +13,9 @@ import { colorWanted, safe } from '../report/format.js';
 import { GithubReporter } from '../report/github.js';
 import { JsonReporter } from '../report/json.js';
 import { JUnitReporter } from '../report/junit.js';
-import { LineReporter } from '../report/lines.js';
+import { LineReporter, type Writer } from '../report/lines.js';
+import { VerdictJsonReporter, VerdictReporter } from '../report/verdict.js';
+import type { StressVerdict } from '../core/stress.js';
 import { parseArgs, parseWorkers, type CliRequest } from './args.js';
 import { loadConfig } from './config.js';
 
@@ -67,12 +69,47 @@ async function list(session: Session, json: boolean): Promise<number> {
   return errors.length ? EXIT.testsFailed : tests.length ? EXIT.ok : EXIT.noTests;
 }
 
-async function run(session: Session, req: CliRequest): Promise<number> {
+/** Report files and annotations: the same for the TUI and headless frontends. */
+function attachReports(session: Session, req: CliRequest): void {
+  if (req.junit) session.on(new JUnitReporter(resolve(req.junit)).onEvent);
+  if (req.json && req.command === 'run') session.on(new JsonReporter(resolve(req.json)).onEvent);
+  if (req.reporter === 'github') session.on(new GithubReporter(process.stdout).onEvent);
+}
+
+/** The TUI needs a terminal on both ends; --ci, CI=true or a pipe mean plain lines. */
+function wantsTui(req: CliRequest): boolean {
+  return !req.ci && req.command !== 'list' && Boolean(process.stdout.isTTY && process.stdin.isTTY) && !process.env.CI;
+}
+
+/** The user's own command line, with the count and seed that reach the failing iteration. */
+function reproduceCommand(iteration: number, verdict: StressVerdict): string {
+  const drop = new Set(['--count', '--seed', '--duration']);
+  const args: string[] = [];
+  const argv = process.argv.slice(2);
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (drop.has(a)) i++;
+    else if (a === '--until-fail' || a === '--shuffle' || [...drop].some((d) => a.startsWith(`${d}=`))) continue;
+    else args.push(a);
+  }
+  args.push('--count', String(iteration), ...(verdict.shuffled ? ['--shuffle', '--seed', String(verdict.seed)] : []));
+  return `npx qa ${args.map(shellQuote).join(' ')}`;
+}
+
+function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+async function stress(session: Session, req: CliRequest, out: Writer): Promise<number> {
+  session.on(new VerdictReporter(out, { color: colorWanted(process.stdout), reproduce: (_id, iteration, v) => reproduceCommand(iteration, v) }).onEvent);
+  if (req.json) session.on(new VerdictJsonReporter(resolve(req.json)).onEvent);
+  const { summary } = await session.stress(req.stress!);
+  return summary.exitCode;
+}
+
+async function headless(session: Session, req: CliRequest): Promise<number> {
   const reporter = new LineReporter(process.stdout, { color: colorWanted(process.stdout), version, warnings: session.warnings });
   session.on(reporter.onEvent);
-  if (req.junit) session.on(new JUnitReporter(resolve(req.junit)).onEvent);
-  if (req.json) session.on(new JsonReporter(resolve(req.json)).onEvent);
-  if (req.reporter === 'github') session.on(new GithubReporter(process.stdout).onEvent);
   let interrupts = 0;
   let lastInterrupt = 0;
   const onSigint = () => {
@@ -90,6 +127,7 @@ async function run(session: Session, req: CliRequest): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   try {
+    if (req.command === 'stress') return await stress(session, req, process.stdout);
     const summary = await session.run();
     return summary.exitCode;
   } finally {
@@ -101,14 +139,21 @@ async function main(): Promise<number> {
   const req = await parseArgs(process.argv.slice(2), version);
   if (!req) return EXIT.ok;
   const { root, config } = await loadConfig(process.cwd(), req.config, here('ts-hooks.js').href);
-  const session = new Session(sessionOptions(req, root, config));
+  const tui = wantsTui(req);
+  const session = new Session({ ...sessionOptions(req, root, config), keepWorkers: tui });
   try {
     if (req.command === 'list') {
       if (req.json) throw new UsageError('qa list --json prints to stdout and takes no file name');
       return await list(session, req.json !== undefined);
     }
-    if (req.json === '') throw new UsageError('--json needs a file name when running tests');
-    return await run(session, req);
+    if (req.json === '') throw new UsageError('--json needs a file name');
+    attachReports(session, req);
+    if (tui) {
+      // Ink and React load only here: the headless path never pays for them.
+      const { runTui } = await import('../tui/index.js');
+      return await runTui(session, { version, warnings: session.warnings, mode: req.command === 'stress' ? 'stress' : 'run', stress: req.stress });
+    }
+    return await headless(session, req);
   } finally {
     await session.close();
   }

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import type { PhaseHandlers } from './collector.js';
 import type { Lane, Lanes } from './lanes.js';
 import type { WorkerTestEnd } from './protocol.js';
-import type { Scheduler, WorkItem } from './schedule.js';
+import type { Scheduler, Unit, WorkItem } from './schedule.js';
 import type { Tally } from './tally.js';
 import type { RunEvent, TestResult } from './types.js';
 
@@ -18,6 +18,8 @@ export interface ExecuteOptions {
   maxFail: number;
   maxWorkerRestarts: number;
   isCancelled(): boolean;
+  /** More units when the queue runs low (stress --duration); undefined when there are no more. */
+  refill?: () => Unit[] | undefined;
 }
 
 export interface Executed {
@@ -94,6 +96,10 @@ export function executePhase(
       }
     };
     const fillAll = () => {
+      if (opts.refill && !stopping() && scheduler.remainingUnits < lanes.size * 2) {
+        const more = opts.refill();
+        if (more) scheduler.append(more);
+      }
       for (const l of lanes.values()) fill(l);
     };
 

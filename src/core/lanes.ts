@@ -115,11 +115,19 @@ export class Lanes {
     clearInterval(this.watchdog);
   }
 
-  /** Never more workers than units of work. */
-  async shrinkTo(n: number): Promise<void> {
-    const extra = [...this.all.values()].slice(n);
-    for (const lane of extra) this.all.delete(lane.worker.id);
-    await Promise.all(extra.map((lane) => this.pool.stopOne(lane.worker)));
+  /**
+   * As many workers as units of work, up to `max`: extra ones stop, and more start when copies
+   * (--count, stress) make more units than the files the pool was sized for.
+   */
+  async fit(units: number, max: number): Promise<void> {
+    const want = Math.max(1, Math.min(units, max));
+    if (want > this.all.size) {
+      for (const worker of await this.pool.grow(this.all.size, want)) this.add(worker);
+    } else if (want < this.all.size) {
+      const extra = [...this.all.values()].slice(want);
+      for (const lane of extra) this.all.delete(lane.worker.id);
+      await Promise.all(extra.map((lane) => this.pool.stopOne(lane.worker)));
+    } else return;
     for (const lane of this.all.values()) lane.worker.send({ t: 'workers', count: this.all.size });
   }
 }

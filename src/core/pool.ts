@@ -103,8 +103,13 @@ export class Pool {
 
   /** Starts gw0..gw(n-1) at once and resolves when all of them said they are ready. */
   async start(n: number): Promise<WorkerHandle[]> {
-    this.total = n;
-    return Promise.all(Array.from({ length: n }, (_, i) => this.spawn(`gw${i}`, 0)));
+    return this.grow(0, n);
+  }
+
+  /** Starts gw{from}..gw{to-1}, when there turns out to be more work than workers. */
+  async grow(from: number, to: number): Promise<WorkerHandle[]> {
+    this.total = Math.max(this.total, to);
+    return Promise.all(Array.from({ length: to - from }, (_, i) => this.spawn(`gw${from + i}`, 0)));
   }
 
   /** A fresh process under a dead worker's name. */

@@ -49,6 +49,10 @@ export interface BuildOptions {
   durations: ReadonlyMap<string, number>;
   /** `--ff`: units holding any of these test ids go before all others. */
   first?: ReadonlySet<string>;
+  /** Stress `--serial-copies`: all copies of a test in one unit, so they never overlap. */
+  copiesTogether?: boolean;
+  /** Number the copies from here (stress rounds with --duration continue the count). */
+  firstIteration?: number;
 }
 
 export function buildUnits(tests: readonly TestMeta[], opts: BuildOptions): Unit[] {
@@ -56,10 +60,11 @@ export function buildUnits(tests: readonly TestMeta[], opts: BuildOptions): Unit
   // A test never seen before is guessed at the median of the ones we have seen.
   const guess = known.length ? known[Math.floor(known.length / 2)] : 1;
   const units = new Map<string, Unit>();
-  for (let iteration = 1; iteration <= opts.count; iteration++) {
+  const from = opts.firstIteration ?? 1;
+  for (let iteration = from; iteration < from + opts.count; iteration++) {
     for (const test of tests) {
       const base = unitKey(test, opts.dist);
-      const key = opts.count > 1 && base === test.id ? `${base}#${iteration}` : base;
+      const key = opts.count > 1 && base === test.id && !opts.copiesTogether ? `${base}#${iteration}` : base;
       let unit = units.get(key);
       if (!unit) {
         unit = { key, file: test.file, items: [], estimate: 0, unknown: false };
@@ -83,6 +88,8 @@ export function lptOrder(units: Unit[]): Unit[] {
 
 export interface SchedulerOptions {
   workers: number;
+  /** Hand units out in the given order (a seeded shuffle) instead of longest first. */
+  keepOrder?: boolean;
   /** How far down the queue a worker looks for a unit whose file it already imported. */
   affinityWindow?: number;
   /** Most items handed out in one chunk. */
@@ -103,12 +110,20 @@ export class Scheduler {
     units: Unit[],
     private opts: SchedulerOptions,
   ) {
-    this.queue = lptOrder(units);
-    this.taken = new Array(this.queue.length).fill(false);
-    this.left = this.queue.length;
-    this.window = opts.affinityWindow ?? 16;
+    this.queue = [];
+    this.taken = [];
+    this.left = 0;
+    this.window = opts.keepOrder ? 1 : (opts.affinityWindow ?? 16);
     this.maxChunk = opts.maxChunk ?? 64;
-    for (const u of this.queue) {
+    this.append(opts.keepOrder ? units : lptOrder(units));
+  }
+
+  /** Adds units at the end of the queue (another stress round). */
+  append(units: Unit[]): void {
+    for (const u of units) {
+      this.queue.push(u);
+      this.taken.push(false);
+      this.left++;
       this.estimateLeft += u.estimate;
       for (const f of filesOf(u)) this.pendingByFile.set(f, (this.pendingByFile.get(f) ?? 0) + 1);
     }

@@ -6,9 +6,10 @@ import { discover } from './discover.js';
 import { executePhase } from './executor.js';
 import { Lanes } from './lanes.js';
 import { Pool } from './pool.js';
-import { buildUnits, Scheduler } from './schedule.js';
+import { buildUnits, Scheduler, type Unit } from './schedule.js';
 import { checkMarkers, select } from './select.js';
 import { Store } from './store.js';
+import { seededRandom, shuffle, VerdictBuilder, type StressOptions, type StressVerdict } from './stress.js';
 import { Tally } from './tally.js';
 import type { CollectError, DistMode, RunEvent, RunSummary, TestMeta } from './types.js';
 
@@ -49,7 +50,17 @@ export interface SessionOptions {
   tsHooks: string;
 }
 
+/** What one run may change from the session's options: the TUI's filters, reruns and loops. */
+export type RunOverrides = Partial<
+  Pick<SessionOptions, 'paths' | 'ids' | 'mark' | 'keyword' | 'count' | 'reruns' | 'maxFail' | 'lastFailed' | 'failedFirst' | 'dist'>
+> & { mode?: RunMode };
+
+export type RunMode = 'run' | 'stress' | 'watch';
+
 export type Listener = (event: RunEvent) => void;
+
+/** How a special run (stress) turns the selected tests into units instead of the usual way. */
+type PlanHook = (chosen: TestMeta[], durations: ReadonlyMap<string, number>) => { units: Unit[]; keepOrder?: boolean; refill?: () => Unit[] | undefined };
 
 const TS_FILE = /\.(ts|mts)$/;
 const NO_PHASE: PhaseHandlers = { items() {}, exit() {}, cancel() {} };
@@ -60,6 +71,7 @@ export class Session {
   private lanes: Lanes | null = null;
   private store: Store;
   private cancelled = false;
+  private running = false;
   /** The phase running now (collect or execute) decides what worker messages mean. */
   private phase: PhaseHandlers = NO_PHASE;
 
@@ -83,7 +95,7 @@ export class Session {
 
   /** Discovers and collects without running: for `qa list`. */
   async list(): Promise<{ tests: TestMeta[]; errors: CollectError[] }> {
-    const files = await this.discover();
+    const files = await this.discover(this.opts);
     if (files.length === 0) return { tests: [], errors: [] };
     const lanes = await this.startPool(Math.min(this.opts.workers, files.length), files);
     try {
@@ -95,60 +107,147 @@ export class Session {
     }
   }
 
-  /** One whole run. Throws UsageError for bad selections; everything a test does becomes a result. */
-  async run(): Promise<RunSummary> {
+  /**
+   * One whole run, with the session's options changed by `overrides` for this run only.
+   * Throws UsageError for bad selections; everything a test does becomes a result.
+   */
+  run(overrides: RunOverrides = {}): Promise<RunSummary> {
+    return this.exclusive(() => this.runOnce({ ...this.opts, ...overrides }, overrides.mode ?? 'run'));
+  }
+
+  /** One run at a time; each starts uncancelled and leaves no phase listening. */
+  private async exclusive<T>(work: () => Promise<T>): Promise<T> {
+    if (this.running) throw new Error('a run is already in progress');
+    this.running = true;
+    this.cancelled = false;
+    try {
+      return await work();
+    } finally {
+      this.running = false;
+      this.phase = NO_PHASE;
+    }
+  }
+
+  /** The tests that failed last time, again (all of them when none did). */
+  rerunFailed(overrides: RunOverrides = {}): Promise<RunSummary> {
+    return this.run({ ...overrides, lastFailed: true });
+  }
+
+  /** Ids that failed in the last run that ran them. */
+  lastFailedIds(): string[] {
+    return this.store.lastFailed();
+  }
+
+  /**
+   * The race hunt: every selected test `count` times (or in rounds until `durationMs`), copies
+   * spread over all workers at once, folded into a verdict per test. Emits the usual events,
+   * then `stress-end` with the verdict; the flake history in .qa/ grows by this run.
+   */
+  stress(stress: StressOptions, overrides: RunOverrides = {}): Promise<{ summary: RunSummary; verdict: StressVerdict }> {
+    return this.exclusive(() => this.stressOnce(stress, overrides));
+  }
+
+  private async stressOnce(stress: StressOptions, overrides: RunOverrides): Promise<{ summary: RunSummary; verdict: StressVerdict }> {
+    const builder = new VerdictBuilder();
+    const off = this.on((e) => {
+      if (e.type === 'test-end') builder.add(e.result);
+    });
+    try {
+      const o: SessionOptions = { ...this.opts, ...overrides, dist: 'load', count: stress.count, maxFail: stress.untilFail ? 1 : (overrides.maxFail ?? 0) };
+      const started = performance.now();
+      let iterations = 0;
+      const summary = await this.runOnce(o, 'stress', (chosen, durations) => {
+        const random = stress.shuffle ? seededRandom(stress.seed) : undefined;
+        const round = () => {
+          const units = buildUnits(chosen, { dist: 'load', count: stress.count, durations, copiesTogether: stress.serialCopies, firstIteration: iterations + 1 });
+          iterations += stress.count;
+          return random ? shuffle(units, random) : units;
+        };
+        return {
+          units: round(),
+          keepOrder: random !== undefined,
+          refill: stress.durationMs === undefined ? undefined : () => (performance.now() - started < stress.durationMs! ? round() : undefined),
+        };
+      });
+      const flakes = this.store.flakes();
+      const verdict = builder.verdict({
+        seed: stress.seed,
+        shuffled: stress.shuffle,
+        iterations,
+        wallMs: summary.wallMs,
+        stoppedEarly: summary.stoppedBecause !== undefined,
+        history: (id) => flakes.get(id) ?? [],
+      });
+      try {
+        this.store.addFlakes(builder.records(new Date().toISOString()));
+      } catch (err) {
+        this.store.warnings.push(`could not write .qa/: ${(err as Error).message}`);
+      }
+      this.emit({ type: 'stress-end', verdict });
+      return { summary, verdict };
+    } finally {
+      off();
+    }
+  }
+
+  private async runOnce(o: SessionOptions, mode: RunMode, plan?: PlanHook): Promise<RunSummary> {
     const started = performance.now();
     const tally = new Tally();
-    const files = await this.discover();
-    if (files.length === 0) return this.end(tally, { wallMs: performance.now() - started, deselected: 0, notRun: 0 });
+    const files = await this.discover(o);
+    if (files.length === 0) return this.end(o, tally, { wallMs: performance.now() - started, deselected: 0, notRun: 0 });
 
-    const lanes = await this.startPool(Math.min(this.opts.workers, files.length), files);
-    const { tests, errors } = await collectPhase(lanes, files, this.opts.timeout, this.emit, this.install);
+    const lanes = await this.startPool(Math.min(o.workers, files.length), files);
+    const { tests, errors } = await collectPhase(lanes, files, o.timeout, this.emit, this.install);
     tally.collectErrors = errors.length;
-    if (this.opts.strictMarkers) checkMarkers(tests, this.opts.markers);
-    const selected = select(tests, this.opts);
-    const { tests: chosen, deselected } = this.applyLastFailed(selected.tests, selected.deselected);
-    const failedBefore = this.opts.failedFirst ? new Set(this.store.lastFailed()) : undefined;
-    const units = buildUnits(chosen, { dist: this.opts.dist, count: this.opts.count, durations: this.store.durations(), first: failedBefore });
-    await lanes.shrinkTo(Math.max(1, units.length));
+    if (o.strictMarkers) checkMarkers(tests, o.markers);
+    const selected = select(tests, o);
+    const { tests: chosen, deselected } = this.applyLastFailed(o, selected.tests, selected.deselected);
+    const durations = this.store.durations();
+    const failedBefore = o.failedFirst ? new Set(this.store.lastFailed()) : undefined;
+    const { units, keepOrder, refill } = plan?.(chosen, durations) ?? { units: buildUnits(chosen, { dist: o.dist, count: o.count, durations, first: failedBefore }) };
+    // A kept pool only grows: later runs may need every worker.
+    await lanes.fit(o.keepWorkers ? Math.max(units.length, lanes.size) : units.length, o.workers);
     for (const lane of lanes.values()) tally.worker(lane.worker.id, lane.worker.restarts);
     this.emit({
       type: 'run-start',
-      mode: 'run',
+      mode,
       workers: lanes.size,
       files: files.length,
-      tests: chosen.length * this.opts.count,
+      tests: chosen.length * o.count,
       deselected,
-      dist: this.opts.dist,
-      count: this.opts.count,
+      dist: o.dist,
+      count: o.count,
+      ...(o.mark ? { mark: o.mark } : {}),
+      ...(o.keyword ? { keyword: o.keyword } : {}),
     });
 
-    const scheduler = new Scheduler(units, { workers: lanes.size });
+    const scheduler = new Scheduler(units, { workers: lanes.size, keepOrder });
     const outcome = await executePhase(
       lanes,
       scheduler,
       tally,
       {
-        timeout: this.opts.timeout,
-        reruns: this.opts.reruns,
-        rerunsDelay: this.opts.rerunsDelay ?? 0,
-        rerunsBackoff: this.opts.rerunsBackoff ?? 1,
-        maxFail: this.opts.maxFail ?? 0,
-        maxWorkerRestarts: this.opts.maxWorkerRestarts ?? 4 * lanes.size,
+        timeout: o.timeout,
+        reruns: o.reruns,
+        rerunsDelay: o.rerunsDelay ?? 0,
+        rerunsBackoff: o.rerunsBackoff ?? 1,
+        maxFail: o.maxFail ?? 0,
+        maxWorkerRestarts: o.maxWorkerRestarts ?? 4 * lanes.size,
         isCancelled: () => this.cancelled,
+        refill,
       },
       this.emit,
       this.install,
     );
     // Worker fixtures are torn down before the summary, so their errors are part of this run.
-    if (!this.opts.keepWorkers) await this.close();
+    if (!o.keepWorkers) await this.close();
     this.saveCache(outcome.durations, outcome.ranIds, outcome.failedIds);
-    return this.end(tally, { wallMs: performance.now() - started, deselected, notRun: outcome.notRun, stoppedBecause: outcome.stoppedBecause });
+    return this.end(o, tally, { wallMs: performance.now() - started, deselected, notRun: outcome.notRun, stoppedBecause: outcome.stoppedBecause });
   }
 
   /** `--lf`: narrows to last run's failures; with none recorded, everything runs (and a note says so). */
-  private applyLastFailed(tests: TestMeta[], deselected: number): { tests: TestMeta[]; deselected: number } {
-    if (!this.opts.lastFailed) return { tests, deselected };
+  private applyLastFailed(o: SessionOptions, tests: TestMeta[], deselected: number): { tests: TestMeta[]; deselected: number } {
+    if (!o.lastFailed) return { tests, deselected };
     const failed = new Set(this.store.lastFailed());
     const kept = tests.filter((t) => failed.has(t.id));
     if (kept.length === 0) {
@@ -158,11 +257,11 @@ export class Session {
     return { tests: kept, deselected: deselected + tests.length - kept.length };
   }
 
-  private end(tally: Tally, args: { wallMs: number; deselected: number; notRun: number; stoppedBecause?: string }): RunSummary {
+  private end(o: SessionOptions, tally: Tally, args: { wallMs: number; deselected: number; notRun: number; stoppedBecause?: string }): RunSummary {
     const summary = tally.summary({
       ...args,
       interrupted: this.cancelled,
-      failOnFlaky: this.opts.failOnFlaky,
+      failOnFlaky: o.failOnFlaky,
       stoppedBecause: this.cancelled ? 'interrupted (Ctrl-C)' : args.stoppedBecause,
     });
     this.emit({ type: 'run-end', summary });
@@ -191,17 +290,21 @@ export class Session {
     this.phase = handlers;
   };
 
-  private discover(): Promise<string[]> {
+  private discover(o: SessionOptions): Promise<string[]> {
     return discover({
-      root: this.opts.root,
-      include: this.opts.include,
-      exclude: this.opts.exclude,
-      paths: [...this.opts.paths, ...this.opts.ids.map((id) => id.slice(0, id.indexOf('::')))],
+      root: o.root,
+      include: o.include,
+      exclude: o.exclude,
+      paths: [...o.paths, ...o.ids.map((id) => id.slice(0, id.indexOf('::')))],
     });
   }
 
   private async startPool(n: number, files: string[]): Promise<Lanes> {
-    if (this.lanes) return this.lanes;
+    if (this.lanes) {
+      // A kept pool: a worker that died between runs comes back under its name.
+      for (const lane of [...this.lanes.values()]) if (lane.worker.exited) await this.lanes.respawn(lane);
+      return this.lanes;
+    }
     this.pool = new Pool(
       {
         root: this.opts.root,

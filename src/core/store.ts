@@ -1,8 +1,9 @@
 // The .qa/ cache: recorded durations (for LPT order) and the last run's failures.
 // Files are written whole to a temporary name and renamed, so a crash never leaves half a file;
 // a file that does not parse is reported once and treated as empty.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from './atomic.js';
 
 const FORMAT = 1;
 
@@ -33,11 +34,7 @@ export class Store {
   }
 
   private write(name: string, data: unknown): void {
-    mkdirSync(this.dir, { recursive: true });
-    const target = join(this.dir, name);
-    const tmp = `${target}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ format: FORMAT, data }));
-    renameSync(tmp, target);
+    writeFileAtomic(join(this.dir, name), JSON.stringify({ format: FORMAT, data }));
   }
 
   durations(): Map<string, number> {
@@ -56,6 +53,18 @@ export class Store {
     this.write('durations.json', Object.fromEntries(all));
   }
 
+  /** Runs and failures of each test in earlier stress runs, oldest first. */
+  flakes(): Map<string, FlakeEntry[]> {
+    return new Map(Object.entries(this.read('flakes.json', isFlakeHistory) ?? {}));
+  }
+
+  addFlakes(fresh: Map<string, FlakeEntry>): void {
+    if (fresh.size === 0) return;
+    const all = this.flakes();
+    for (const [id, entry] of fresh) all.set(id, [...(all.get(id) ?? []), entry].slice(-HISTORY));
+    this.write('flakes.json', Object.fromEntries(all));
+  }
+
   lastFailed(): string[] {
     return this.read('lastfailed.json', isStringArray) ?? [];
   }
@@ -68,6 +77,24 @@ export class Store {
     const kept = this.lastFailed().filter((id) => !ran.has(id));
     this.write('lastfailed.json', [...new Set([...kept, ...failed])]);
   }
+}
+
+/** Kept per test: enough to see a trend, small enough to read on every stress run. */
+const HISTORY = 20;
+
+export interface FlakeEntry {
+  at: string;
+  runs: number;
+  failures: number;
+}
+
+function isFlakeHistory(x: unknown): x is Record<string, FlakeEntry[]> {
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    !Array.isArray(x) &&
+    Object.values(x).every((v) => Array.isArray(v) && v.every((e) => typeof e?.runs === 'number' && typeof e?.failures === 'number' && typeof e?.at === 'string'))
+  );
 }
 
 function isNumberRecord(x: unknown): x is Record<string, number> {

@@ -1,6 +1,8 @@
 // Plain data shared by the engine, the worker runtime and every frontend.
 // Everything here crosses process boundaries or the RunEvent stream, so it stays JSON-safe.
 
+import type { StressVerdict } from './stress.js';
+
 export type TestMode = 'run' | 'skip' | 'todo';
 export type TestStatus = 'passed' | 'failed' | 'skipped' | 'todo' | 'flaky';
 export type DistMode = 'load' | 'loadscope' | 'loadfile' | 'loadgroup';
@@ -91,7 +93,7 @@ export interface RunSummary {
 export type RunEvent =
   | {
       type: 'run-start';
-      mode: 'run' | 'list';
+      mode: 'run' | 'stress' | 'watch';
       workers: number;
       files: number;
       tests: number;
@@ -99,6 +101,8 @@ export type RunEvent =
       dist: DistMode;
       /** Copies of every test (`--count`); results carry their iteration 1..count. */
       count: number;
+      mark?: string;
+      keyword?: string;
     }
   | { type: 'collect-error'; error: CollectError }
   | { type: 'worker-up'; workerId: string; pid: number; restarts: number }
@@ -106,7 +110,9 @@ export type RunEvent =
   | { type: 'test-start'; workerId: string; id: string; attempt: number; iteration: number }
   | { type: 'test-end'; result: TestResult }
   | { type: 'worker-error'; workerId: string; error: ErrorInfo; testId?: string; file?: string }
-  | { type: 'run-end'; summary: RunSummary };
+  | { type: 'run-end'; summary: RunSummary }
+  /** After run-end of a `qa stress` run. */
+  | { type: 'stress-end'; verdict: StressVerdict };
 
 export const EXIT = {
   ok: 0,

@@ -55,7 +55,17 @@ export function colorWanted(stream: { isTTY?: boolean }): boolean {
   return Boolean(stream.isTTY);
 }
 
+/** `[3/100]` when `--count` made copies, nothing otherwise. */
+export function iterationSuffix(iteration: number, count: number): string {
+  return count > 1 ? `[${iteration}/${count}]` : '';
+}
+
 /** A result's id as reports show it: `file::test[3/100]` when `--count` made copies. */
 export function displayId(r: { id: string; iteration: number }, count: number): string {
-  return count > 1 ? `${r.id}[${r.iteration}/${count}]` : r.id;
+  return r.id + iterationSuffix(r.iteration, count);
+}
+
+export function firstLine(text: string): string {
+  const nl = text.search(/\r?\n/);
+  return nl < 0 ? text : text.slice(0, nl);
 }

@@ -2,7 +2,8 @@
 // failures on the lines of the pull request's diff. Escaping follows @actions/core:
 // https://docs.github.com/en/actions/reference/workflow-commands-for-github-actions
 import type { ErrorInfo, RunEvent, TestResult } from '../core/types.js';
-import { iterationSuffix, stripAnsi } from './xml.js';
+import { iterationSuffix } from './format.js';
+import { stripAnsi } from './xml.js';
 
 export interface AnnotationProperties {
   file?: string;

@@ -1,7 +1,8 @@
 // The machine-readable report: every final result with its attempt history, plus the run summary,
 // collection errors and worker errors, written once at the end of the run.
 import type { CollectError, ErrorInfo, RunEvent, RunSummary, TestResult, TestStatus } from '../core/types.js';
-import { iterationSuffix, writeFileAtomic } from './xml.js';
+import { writeFileAtomic } from '../core/atomic.js';
+import { iterationSuffix } from './format.js';
 
 export interface JsonAttempt {
   attempt: number;

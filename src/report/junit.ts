@@ -2,7 +2,9 @@
 // actions all read: one <testsuite> per test file, reruns as <flakyFailure>/<rerunFailure>.
 import { hostname } from 'node:os';
 import type { CollectError, ErrorInfo, RunEvent, RunSummary, TestResult, TestStatus } from '../core/types.js';
-import { attrs, cleanText, firstLine, iterationSuffix, writeFileAtomic, xmlText } from './xml.js';
+import { writeFileAtomic } from '../core/atomic.js';
+import { firstLine, iterationSuffix } from './format.js';
+import { attrs, cleanText, xmlText } from './xml.js';
 
 /** A failed attempt that was retried: what <flakyFailure>/<rerunFailure> show. */
 interface FailedAttempt {

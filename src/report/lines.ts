@@ -1,7 +1,7 @@
 // The headless frontend: xdist-style result lines, failures with their output, and a summary
 // with the numbers that matter for a parallel run (speedup, per-worker utilization, slowest tests).
 import type { CollectError, ErrorInfo, RunEvent, RunSummary, TestResult } from '../core/types.js';
-import { displayId, ms, paint, pct, safe, safeBlock, type Paint } from './format.js';
+import { displayId, firstLine, ms, paint, pct, safe, safeBlock, type Paint } from './format.js';
 
 export interface Writer {
   write(text: string): unknown;
@@ -180,10 +180,6 @@ export class LineReporter {
   }
 }
 
-function firstLine(s: string): string {
-  const nl = s.indexOf('\n');
-  return nl < 0 ? s : s.slice(0, nl);
-}
 
 function rule(title: string): string {
   const side = Math.max(3, Math.floor((70 - title.length - 2) / 2));

@@ -1,7 +1,5 @@
 // Helpers for the file reports (JUnit XML, JSON) and CI annotations: text that is safe to put in
 // XML 1.0 whatever a test printed, and files that are either whole or absent.
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 
 /**
  * ANSI escape sequences: CSI (`ESC [ … final`, also the 8-bit form U+009B), OSC (`ESC ] … BEL|ST`)
@@ -61,30 +59,4 @@ export function attrs(values: Record<string, string | number | undefined>): stri
     out += ` ${key}="${xmlAttr(String(value))}"`;
   }
   return out;
-}
-
-export function firstLine(text: string): string {
-  const nl = text.search(/\r?\n/);
-  return nl < 0 ? text : text.slice(0, nl);
-}
-
-/** `[3/5]` (as format.ts displayId writes it) when `--count` repeats tests, nothing otherwise. */
-export function iterationSuffix(iteration: number, count: number): string {
-  return count > 1 ? `[${iteration}/${count}]` : '';
-}
-
-/**
- * Writes `path` so that it is either the old file or the whole new one: the text goes to
- * `path.tmp` first and is renamed over `path`. Parent directories are created.
- */
-export function writeFileAtomic(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp`;
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
 }

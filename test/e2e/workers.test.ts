@@ -44,18 +44,20 @@ describe('workers', { concurrency: true }, () => {
     assert.equal(new Set(records.map((x) => x.pid)).size, 3, 'three distinct worker processes');
   });
 
-  test('-n 8 with 2 files starts only 2 workers', async () => {
+  test('-n 8 with 4 tests in 2 files starts 4 workers: one per unit of work, never more', async () => {
     const cwd = project('workers');
     const out = tempDir();
     const r = await runQa(['-n', '8', 'w1.test.mjs', 'w2.test.mjs'], { cwd, env: { QA_E2E_OUT: out } });
     assertExit(r, 0);
-    assert.match(r.stdout.split('\n')[0], / · 2 workers · /, explain(r));
-    for (const x of results(r.stdout)) assert.match(x.worker, /^gw[01]$/, x.line);
-    assert.deepEqual([...summary(r.stdout).workers.keys()], ['gw0', 'gw1'], explain(r));
+    assert.match(r.stdout.split('\n')[0], / · 4 workers · /, explain(r));
+    for (const x of results(r.stdout)) assert.match(x.worker, /^gw[0-3]$/, x.line);
     const records = seen(out);
     assert.equal(records.length, 4);
-    assert.ok(new Set(records.map((x) => x.pid)).size <= 2, 'at most two worker processes ran tests');
-    for (const rec of records) assert.equal(rec.envWorkerCount, '2', `${rec.id}: QA_WORKER_COUNT is the number of workers started`);
+    assert.ok(new Set(records.map((x) => x.pid)).size <= 4, 'at most four worker processes ran tests');
+    for (const rec of records) assert.equal(rec.envWorkerCount, '4', `${rec.id}: QA_WORKER_COUNT is the number of workers running`);
+
+    const files = await runQa(['-n', '8', '--dist', 'loadfile', 'w1.test.mjs', 'w2.test.mjs'], { cwd, env: { QA_E2E_OUT: tempDir() } });
+    assert.match(files.stdout.split('\n')[0], / · 2 workers · /, explain(files));
   });
 
   test('never more workers than work units: one selected test, one worker', async () => {
