@@ -192,7 +192,7 @@ export function executePhase(
           if (item.t !== 'error') continue;
           // afterAll, fixture teardown, or an error that escaped a test: the run is not green.
           tally.internalErrors++;
-          emit({ type: 'worker-error', workerId: worker.id, error: item.error, testId: item.testId, file: item.file });
+          emit({ type: 'worker-error', workerId: worker.id, error: item.error, testId: item.testId, file: item.file, ...(item.afterEnd ? { afterEnd: true } : {}) });
         }
         const lane = lanes.of(worker);
         if (!lane || worker.retired) return;

@@ -51,7 +51,7 @@ export type WorkerItem =
   /** Everything sent by one `collect` or `run` message is done. */
   | { t: 'done' }
   /** An error no test owns: afterAll, a worker fixture's teardown, a stray rejection. */
-  | { t: 'error'; error: ErrorInfo; testId?: string; file?: string };
+  | { t: 'error'; error: ErrorInfo; testId?: string; file?: string; afterEnd?: boolean };
 
 export type FromWorker = { t: 'ready'; v: number } | { t: 'batch'; items: WorkerItem[] };
 

@@ -109,7 +109,11 @@ export type RunEvent =
   | { type: 'worker-down'; workerId: string; code: number | null; signal: string | null; expected: boolean }
   | { type: 'test-start'; workerId: string; id: string; attempt: number; iteration: number }
   | { type: 'test-end'; result: TestResult }
-  | { type: 'worker-error'; workerId: string; error: ErrorInfo; testId?: string; file?: string }
+  /**
+   * An error no test result carries: afterAll, fixture teardown, a stray rejection. `testId` is
+   * the test whose code started the failing work; `afterEnd` says that test had already finished.
+   */
+  | { type: 'worker-error'; workerId: string; error: ErrorInfo; testId?: string; file?: string; afterEnd?: boolean }
   | { type: 'run-end'; summary: RunSummary }
   /** After run-end of a `qa stress` run. */
   | { type: 'stress-end'; verdict: StressVerdict };

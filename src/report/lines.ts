@@ -7,6 +7,14 @@ export interface Writer {
   write(text: string): unknown;
 }
 
+type WorkerErrorEvent = Extract<RunEvent, { type: 'worker-error' }>;
+
+/** Where a worker-level error belongs: the test that started the work, or a file. */
+function whenWorkerError(e: WorkerErrorEvent): string {
+  if (e.testId) return e.afterEnd ? ` (from ${safe(e.testId)}, after it had finished)` : ` (during ${safe(e.testId)})`;
+  return e.file ? ` (in ${safe(e.file)})` : '';
+}
+
 const LABEL: Record<TestResult['status'], string> = {
   passed: 'PASSED',
   failed: 'FAILED',
@@ -23,7 +31,7 @@ export class LineReporter {
   private flaky: TestResult[] = [];
   private count = 1;
   private collectErrors: CollectError[] = [];
-  private workerErrors: Array<{ workerId: string; error: ErrorInfo; testId?: string; file?: string }> = [];
+  private workerErrors: WorkerErrorEvent[] = [];
   private p: Paint;
   private buffer: string[] = [];
 
@@ -67,7 +75,7 @@ export class LineReporter {
         break;
       case 'worker-error':
         this.workerErrors.push(event);
-        this.line(`[${event.workerId}] ${this.p.red('ERROR')} ${safe(firstLine(event.error.message))}${event.testId ? ` (during ${safe(event.testId)})` : ''}`);
+        this.line(`[${event.workerId}] ${this.p.red('ERROR')} ${safe(firstLine(event.error.message))}${whenWorkerError(event)}`);
         break;
       case 'worker-down':
         if (!event.expected) {
@@ -120,7 +128,7 @@ export class LineReporter {
       this.line('');
       this.line(p.red(rule('WORKER ERRORS')));
       for (const w of this.workerErrors) {
-        this.line(p.bold(`_____ ${w.workerId}${w.testId ? ` during ${safe(w.testId)}` : w.file ? ` in ${safe(w.file)}` : ''} _____`));
+        this.line(p.bold(`_____ ${w.workerId}${whenWorkerError(w)} _____`));
         this.errorBlock(w.error);
       }
     }

@@ -1,5 +1,6 @@
 // Inside a worker: imports test files into a tree, and runs single tests with their hooks,
 // fixtures, timeout and output capture.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -11,6 +12,9 @@ import { toErrorInfo } from './errors.js';
 import { expectHooks } from './expect-state.js';
 import { FixtureScopeCache, provideFixtures, type ScopeCaches } from './fixtures.js';
 import { collectState, newSuite, suiteChain, type SuiteNode, type TestNode } from './model.js';
+
+/** The test whose code started the current async work: an error escaping later is pinned on it. */
+export const testContext = new AsyncLocalStorage<string>();
 
 export interface HarnessOptions {
   root: string;
@@ -142,7 +146,7 @@ export class Harness {
         error = err;
       }
     };
-    await withTimeout(this.body(file, test, info, caches), meta.timeout ?? this.opts.defaultTimeout).catch(fail);
+    await testContext.run(item.id, () => withTimeout(this.body(file, test, info, caches), meta.timeout ?? this.opts.defaultTimeout)).catch(fail);
     if (!failed) {
       const assertionErrors = expectHooks.check();
       if (assertionErrors) fail(assertionErrors);

@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { PROGRESS_FD, PROTOCOL_VERSION, type FromWorker, type ToWorker, type WorkerItem } from '../core/protocol.js';
 import { installCapture } from './capture.js';
 import { toErrorInfo } from './errors.js';
-import { Harness } from './harness.js';
+import { Harness, testContext } from './harness.js';
 import { collectState } from './model.js';
 
 if (!process.send) {
@@ -135,8 +135,12 @@ process.on('message', (msg: ToWorker) => {
 });
 
 // Errors that escape a test (a timer firing later, a forgotten promise) are pinned on the test
-// running at that moment when there is one, and reported as the worker's otherwise.
-const stray = (err: unknown) => emit({ t: 'error', error: toErrorInfo(err), testId: collectState.info?.id });
+// whose code started that work, through its async context, even after it has finished.
+const stray = (err: unknown) => {
+  const running = collectState.info?.id;
+  const owner = testContext.getStore() ?? running;
+  emit({ t: 'error', error: toErrorInfo(err), ...(owner ? { testId: owner, afterEnd: owner !== running } : {}) });
+};
 process.on('uncaughtException', stray);
 process.on('unhandledRejection', stray);
 process.on('disconnect', () => process.exit(0));

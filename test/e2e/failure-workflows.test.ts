@@ -173,6 +173,20 @@ test('fine', () => {});
     assert.match(r.stdout, /3 not run/);
   });
 
+  test('an error thrown from a timer after its test ended is pinned on the test that started the timer, and fails the run', async () => {
+    const cwd = project(null, {
+      't.test.mjs': `import { test } from 'qa-lanes';
+import { setTimeout as sleep } from 'node:timers/promises';
+test('leaves a timer behind', () => { setTimeout(() => { throw new Error('late boom'); }, 50); });
+test('waits', async () => { await sleep(300); });
+`,
+    });
+    const r = await runQa(['-n', '1', '--dist', 'loadfile'], { cwd });
+    assertExit(r, 1);
+    assert.match(r.stdout, /\[gw0\] ERROR late boom \(from t\.test\.mjs::leaves a timer behind, after it had finished\)/, explain(r));
+    assert.deepEqual(ids(r.stdout, 'PASSED'), ['t.test.mjs::leaves a timer behind', 't.test.mjs::waits']);
+  });
+
   test('50 MB written to stdout by one test is captured, truncated with a note, and memory stays bounded', async () => {
     const cwd = project(null, {
       'loud.test.mjs': `import { test } from 'qa-lanes';
