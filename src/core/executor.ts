@@ -6,7 +6,7 @@ import type { Lane, Lanes } from './lanes.js';
 import type { WorkerTestEnd } from './protocol.js';
 import type { Scheduler, Unit, WorkItem } from './schedule.js';
 import type { Tally } from './tally.js';
-import type { RunEvent, TestResult } from './types.js';
+import type { RunEvent, TestOutcome, TestResult } from './types.js';
 
 export interface ExecuteOptions {
   timeout: number;
@@ -32,7 +32,6 @@ export interface Executed {
   stoppedBecause?: string;
 }
 
-type Outcome = Omit<WorkerTestEnd, 't' | 'id'>;
 
 export function executePhase(
   lanes: Lanes,
@@ -112,7 +111,7 @@ export function executePhase(
       }
     };
 
-    const settle = (workerId: string, item: WorkItem, end: Outcome) => {
+    const settle = (workerId: string, item: WorkItem, end: TestOutcome) => {
       const test = item.test;
       const retry = end.status === 'failed' && item.attempt <= (test.reruns ?? opts.reruns) && !stopping();
       const result: TestResult = {
@@ -172,18 +171,23 @@ export function executePhase(
       settle(lane.worker.id, item, end);
     };
 
-    const recycle = (lane: Lane) => {
-      const { inflight } = lanes.reset(lane);
-      if (stopping()) notRun += inflight.length;
-      else scheduler.requeue(inflight);
+    /** A new process for the lane (`start` spawns it); work resumes when it is up. */
+    const replace = (lane: Lane, start: (lane: Lane) => Promise<boolean>) => {
       respawning++;
-      void lanes.recycle(lane).then((ok) => {
+      void start(lane).then((ok) => {
         respawning--;
         if (ok) tally.worker(lane.worker.id, lane.worker.restarts);
         if (lanes.size === 0) notRun += scheduler.clear();
         fillAll();
         maybeFinish();
       });
+    };
+
+    const recycle = (lane: Lane) => {
+      const { inflight } = lanes.reset(lane);
+      if (stopping()) notRun += inflight.length;
+      else scheduler.requeue(inflight);
+      replace(lane, (l) => lanes.recycle(l));
     };
 
     install({
@@ -265,14 +269,7 @@ export function executePhase(
           stop(why);
           return maybeFinish();
         }
-        respawning++;
-        void lanes.respawn(lane).then((ok) => {
-          respawning--;
-          if (ok) tally.worker(lane.worker.id, lane.worker.restarts);
-          if (lanes.size === 0) notRun += scheduler.clear();
-          fillAll();
-          maybeFinish();
-        });
+        replace(lane, (l) => lanes.respawn(l));
       },
 
       cancel() {

@@ -1,6 +1,6 @@
 // The controller <-> worker protocol: the only thing both sides share. Small, versioned, and
 // batched on the worker side so tiny tests never cost one IPC round trip each.
-import type { ErrorInfo, TestMeta, TestStatus } from './types.js';
+import type { ErrorInfo, TestMeta, TestOutcome } from './types.js';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -27,16 +27,9 @@ export type ToWorker =
   | { t: 'workers'; count: number }
   | { t: 'stop' };
 
-export interface WorkerTestEnd {
+export interface WorkerTestEnd extends TestOutcome {
   t: 'end';
   id: string;
-  status: TestStatus;
-  durationMs: number;
-  error?: ErrorInfo;
-  stdout: string;
-  stderr: string;
-  attempt: number;
-  iteration: number;
   /** The test was cut by its timeout: this worker runs nothing more and wants replacing. */
   recycle?: boolean;
 }

@@ -154,9 +154,10 @@ export class Session {
     });
     try {
       const o: SessionOptions = { ...this.opts, ...overrides, dist: 'load', count: stress.count, maxFail: stress.untilFail ? 1 : (overrides.maxFail ?? 0) };
-      const started = performance.now();
       let iterations = 0;
       const summary = await this.runOnce(o, 'stress', (chosen, durations) => {
+        // --duration counts from here: start-up and collection are not part of the hunt.
+        const started = performance.now();
         const random = stress.shuffle ? seededRandom(stress.seed) : undefined;
         const round = () => {
           const units = buildUnits(chosen, { dist: 'load', count: stress.count, durations, copiesTogether: stress.serialCopies, firstIteration: iterations + 1 });

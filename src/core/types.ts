@@ -32,13 +32,8 @@ export interface ErrorInfo {
   diff?: string;
 }
 
-export interface TestResult {
-  id: string;
-  file: string;
-  suitePath: string[];
-  name: string;
-  marks: string[];
-  workerId: string;
+/** What one attempt of one test came to, as the worker reports it. */
+export interface TestOutcome {
   status: TestStatus;
   durationMs: number;
   error?: ErrorInfo;
@@ -48,6 +43,15 @@ export interface TestResult {
   attempt: number;
   /** 1-based copy number when `--count` repeats a test; 1 otherwise. */
   iteration: number;
+}
+
+export interface TestResult extends TestOutcome {
+  id: string;
+  file: string;
+  suitePath: string[];
+  name: string;
+  marks: string[];
+  workerId: string;
   /** A failed attempt that will be retried: not the test's final word. */
   willRetry?: boolean;
 }
