@@ -6,7 +6,7 @@ import type { StressOptions } from '../core/stress.js';
 import type { DistMode } from '../core/types.js';
 
 export interface CliRequest {
-  command: 'run' | 'list' | 'stress';
+  command: 'run' | 'list' | 'stress' | 'watch';
   /** Set for `qa stress`. */
   stress?: StressOptions;
   paths: string[];
@@ -74,10 +74,11 @@ export async function parseArgs(argv: string[], version: string): Promise<CliReq
   let shownHelp = false;
   const parser = yargs(argv)
     .scriptName('qa')
-    .usage('$0 [run|list] [paths or file::test ids..] [options]')
+    .usage('$0 [run|list|stress|watch] [paths or file::test ids..] [options]')
     .command(['run [targets..]', '$0 [targets..]'], 'run tests (default)')
     .command('list [targets..]', 'collect and print test ids with their marks')
     .command('stress [targets..]', 'run the selected tests many times across all workers to expose races')
+    .command('watch [targets..]', 'stay up and rerun the tests affected by every saved file')
     .option('until-fail', { type: 'boolean', default: false, describe: 'stress: stop at the first failure and print how to reproduce it' })
     .option('duration', { type: 'string', requiresArg: true, describe: 'stress: keep looping for this long (e.g. 60s, 2m) instead of a fixed count' })
     .option('shuffle', { type: 'boolean', default: false, describe: 'stress: random order (the seed is printed)' })
@@ -123,7 +124,7 @@ export async function parseArgs(argv: string[], version: string): Promise<CliReq
   if (shownHelp) return null;
 
   const first = (parsed._ as string[])[0];
-  const command = first === 'list' || first === 'stress' ? first : 'run';
+  const command = first === 'list' || first === 'stress' || first === 'watch' ? first : 'run';
   const extra = (parsed._ as Array<string | number>).slice(first === command || first === 'run' ? 1 : 0).map(String);
   const targets = [...((parsed.targets as string[] | undefined) ?? []), ...extra];
   return {

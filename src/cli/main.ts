@@ -135,12 +135,61 @@ async function headless(session: Session, req: CliRequest): Promise<number> {
   }
 }
 
+/**
+ * `qa watch`, headless: runs until SIGINT/SIGTERM. Stopped while waiting for changes it exits 0
+ * (ending a watch session is the normal way out); stopped during a run, that run is cut and it
+ * exits 2 like an interrupted pytest run; a second signal kills the workers at once (2).
+ */
+async function watchHeadless(session: Session, req: CliRequest): Promise<number> {
+  // chokidar and the watch code load only for `qa watch`.
+  const [{ WatchController }, { attachHeadlessWatch }] = await Promise.all([import('../watch/controller.js'), import('../watch/headless.js')]);
+  const watch = new WatchController(session, { paths: req.paths, ids: req.ids, debounceMs: Number(process.env.QA_WATCH_DEBOUNCE_MS) || 100 });
+  attachHeadlessWatch(session, watch, process.stdout, { color: colorWanted(process.stdout), version });
+  let onSignal: (() => void) | undefined;
+  try {
+    return await new Promise<number>((resolve, reject) => {
+      let signals = 0;
+      let last = 0;
+      onSignal = () => {
+        const now = Date.now();
+        if (now - last < 300) return; // npm forwards one Ctrl-C twice
+        last = now;
+        if (++signals > 1) {
+          session.kill();
+          resolve(EXIT.interrupted);
+          return;
+        }
+        const interrupted = watch.busy;
+        if (interrupted) {
+          process.stderr.write('\nqa: interrupted; stopping the run (press Ctrl-C again to kill the workers now)\n');
+          session.cancel();
+        }
+        void watch
+          .close()
+          .then(() => watch.settled())
+          .then(() => resolve(interrupted ? EXIT.interrupted : EXIT.ok), reject);
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      watch.start().catch(reject);
+    });
+  } finally {
+    if (onSignal) {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+    await watch.close();
+  }
+}
+
 async function main(): Promise<number> {
   const req = await parseArgs(process.argv.slice(2), version);
   if (!req) return EXIT.ok;
   const { root, config } = await loadConfig(process.cwd(), req.config, here('ts-hooks.js').href);
-  const tui = wantsTui(req);
-  const session = new Session({ ...sessionOptions(req, root, config), keepWorkers: tui });
+  const watching = req.command === 'watch';
+  // The TUI's entry (TuiOptions) has no watch mode yet: `qa watch` is headless on a terminal too.
+  const tui = wantsTui(req) && !watching;
+  const session = new Session({ ...sessionOptions(req, root, config), keepWorkers: tui || watching, watch: watching });
   try {
     if (req.command === 'list') {
       if (req.json) throw new UsageError('qa list --json prints to stdout and takes no file name');
@@ -148,6 +197,7 @@ async function main(): Promise<number> {
     }
     if (req.json === '') throw new UsageError('--json needs a file name');
     attachReports(session, req);
+    if (watching) return await watchHeadless(session, req);
     if (tui) {
       // Ink and React load only here: the headless path never pays for them.
       const { runTui } = await import('../tui/index.js');

@@ -2,7 +2,7 @@
 // batched on the worker side so tiny tests never cost one IPC round trip each.
 import type { ErrorInfo, TestMeta, TestOutcome } from './types.js';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** The worker writes the count of run items it has taken up to this fd before each one. */
 export const PROGRESS_FD = 4;
@@ -25,6 +25,12 @@ export type ToWorker =
   | { t: 'file-done'; file: string }
   /** The pool shrank to fit the work: QA_WORKER_COUNT changes accordingly. */
   | { t: 'workers'; count: number }
+  /**
+   * Watch sessions: these project modules (root-relative) changed on disk or import one that did;
+   * they get generation `gen` in their module URLs so the next import evaluates them afresh, and
+   * the test files in `forget` are dropped from the worker's cache so they are imported again.
+   */
+  | { t: 'invalidate'; gen: number; modules: string[]; forget: string[] }
   | { t: 'stop' };
 
 export interface WorkerTestEnd extends TestOutcome {
@@ -36,6 +42,8 @@ export interface WorkerTestEnd extends TestOutcome {
 
 export type WorkerItem =
   | { t: 'collected'; file: string; tests: TestMeta[] }
+  /** Watch sessions: project modules imported (root-relative `[importer, imported]`) since the last report. */
+  | { t: 'imports'; edges: Array<[string, string]> }
   | { t: 'collect-error'; file: string; error: ErrorInfo }
   | { t: 'start'; id: string; attempt: number; iteration: number }
   | WorkerTestEnd

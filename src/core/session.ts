@@ -3,6 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import { collectPhase, type PhaseHandlers } from './collector.js';
 import { discover } from './discover.js';
+import { ImportGraph } from './graph.js';
 import { executePhase } from './executor.js';
 import { Lanes } from './lanes.js';
 import { Pool } from './pool.js';
@@ -46,6 +47,11 @@ export interface SessionOptions {
   maxWorkerRestarts?: number;
   /** Keep workers (and their worker fixtures) alive after a run, for the next one. */
   keepWorkers?: boolean;
+  /**
+   * A watch session: workers always load the module hooks, report the project imports they see
+   * (kept in `graph`) and take `invalidate` so changed modules are evaluated afresh.
+   */
+  watch?: boolean;
   workerScript: string;
   tsHooks: string;
 }
@@ -74,6 +80,10 @@ export class Session {
   private running = false;
   /** The phase running now (collect or execute) decides what worker messages mean. */
   private phase: PhaseHandlers = NO_PHASE;
+  /** Watch sessions: project imports reported by the workers (root-relative paths). */
+  readonly graph = new ImportGraph();
+  /** Module generation handed to workers by `invalidate`. */
+  private generation = 0;
 
   constructor(readonly opts: SessionOptions) {
     this.store = new Store(opts.root);
@@ -287,6 +297,29 @@ export class Session {
     this.lanes = null;
   }
 
+  /**
+   * Watch sessions, between runs: `changed` files (root-relative) changed on disk or were deleted.
+   * Every module that is or imports one of them gets a new generation in every live worker, so
+   * the next import evaluates it afresh, and test files among them are imported again.
+   * Returns the modules that were invalidated.
+   */
+  invalidate(changed: string[], deleted: string[] = []): Set<string> {
+    const modules = this.graph.dependents([...changed, ...deleted]);
+    // They are evaluated again and report their imports anew (an import removed by the edit goes).
+    for (const m of modules) this.graph.clearImports(m);
+    for (const d of deleted) {
+      this.graph.remove(d);
+      modules.delete(d);
+    }
+    const forget = [...modules, ...deleted];
+    const gen = ++this.generation;
+    for (const lane of this.lanes?.values() ?? []) {
+      for (const f of forget) lane.worker.files.delete(f);
+      lane.worker.send({ t: 'invalidate', gen, modules: [...modules], forget });
+    }
+    return modules;
+  }
+
   private readonly install = (handlers: PhaseHandlers): void => {
     this.phase = handlers;
   };
@@ -311,9 +344,15 @@ export class Session {
         root: this.opts.root,
         timeout: this.opts.timeout,
         workerScript: this.opts.workerScript,
-        tsHooks: files.some((f) => TS_FILE.test(f)) ? this.opts.tsHooks : undefined,
+        tsHooks: this.opts.watch || files.some((f) => TS_FILE.test(f)) ? this.opts.tsHooks : undefined,
+        ...(this.opts.watch ? { env: { QA_WATCH: '1' } } : {}),
       },
-      { items: (w, items) => this.phase.items(w, items), exit: (w, c, s, e) => this.phase.exit(w, c, s, e) },
+      {
+        items: (w, items) => {
+          for (const item of items) if (item.t === 'imports') this.graph.addAll(item.edges);
+          this.phase.items(w, items);
+        },
+        exit: (w, c, s, e) => this.phase.exit(w, c, s, e) },
     );
     const lanes = new Lanes(this.pool, this.emit);
     for (const worker of await this.pool.start(n)) lanes.add(worker);

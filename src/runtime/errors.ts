@@ -12,7 +12,7 @@ const isInternal = (frame: string) => frame.includes(QA_DIST_URL) || frame.inclu
 export function toErrorInfo(err: unknown): ErrorInfo {
   if (err instanceof Error || (typeof err === 'object' && err !== null && 'message' in err && 'stack' in err)) {
     const e = err as Error & { matcherResult?: unknown };
-    const message = String(e.message ?? '');
+    const message = unversioned(String(e.message ?? ''));
     const name = String(e.name ?? 'Error');
     return { name, message, stack: userFrames(String(e.stack ?? '')) };
   }
@@ -22,6 +22,9 @@ export function toErrorInfo(err: unknown): ErrorInfo {
   };
 }
 
+/** Watch sessions version module URLs (`file.ts?qa=3`, see ts-hooks.ts): users see plain paths. */
+const unversioned = (text: string): string => text.replace(/(\.[cm]?[jt]sx?|\.json)\?qa=\d+/g, '$1');
+
 const rootUrl = `${pathToFileURL(process.env.QA_ROOT ?? process.cwd()).href}/`;
 
 /** Only the "    at ..." lines that point into user code, with paths relative to the project. */
@@ -29,6 +32,6 @@ function userFrames(stack: string): string {
   return stack
     .split('\n')
     .filter((line) => /^\s+at /.test(line) && !isInternal(line))
-    .map((line) => line.replaceAll(rootUrl, ''))
+    .map((line) => unversioned(line.replaceAll(rootUrl, '')))
     .join('\n');
 }

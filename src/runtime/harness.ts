@@ -50,6 +50,11 @@ export class Harness {
     return loaded;
   }
 
+  /** Watch sessions: the file changed (or something it imports did); the next load imports it again. */
+  forget(rel: string): void {
+    this.files.delete(rel);
+  }
+
   private async importFile(rel: string): Promise<LoadedFile> {
     const root = newSuite('', null);
     collectState.current = root;

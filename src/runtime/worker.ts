@@ -6,6 +6,7 @@ import { PROGRESS_FD, PROTOCOL_VERSION, type FromWorker, type ToWorker, type Wor
 import { installCapture } from './capture.js';
 import { toErrorInfo } from './errors.js';
 import { Harness, testContext } from './harness.js';
+import { bumpModules, takeImports, watching } from './hooks-port.js';
 import { collectState } from './model.js';
 
 if (!process.send) {
@@ -13,8 +14,9 @@ if (!process.send) {
   process.exit(3);
 }
 
+const root = process.env.QA_ROOT ?? process.cwd();
 const harness = new Harness({
-  root: process.env.QA_ROOT ?? process.cwd(),
+  root,
   defaultTimeout: Number(process.env.QA_TIMEOUT ?? 30000),
 });
 
@@ -73,8 +75,19 @@ function emit(item: WorkerItem): void {
   }
 }
 
+/** Watch sessions: the project imports the hooks saw go to the controller's import graph. */
+async function reportImports(edges?: Array<[string, string]>): Promise<void> {
+  if (!watching) return;
+  const all = edges ?? (await takeImports(root));
+  if (all.length) emit({ t: 'imports', edges: all });
+}
+
 async function handle(msg: ToWorker): Promise<void> {
   switch (msg.t) {
+    case 'invalidate':
+      for (const file of msg.forget) harness.forget(file);
+      await reportImports(await bumpModules(root, msg.gen, msg.modules));
+      return;
     case 'collect':
       for (const file of msg.files) {
         try {
@@ -84,6 +97,7 @@ async function handle(msg: ToWorker): Promise<void> {
           emit({ t: 'collect-error', file, error: toErrorInfo(err) });
         }
       }
+      await reportImports();
       emit({ t: 'done' });
       return;
     case 'run':
@@ -104,6 +118,7 @@ async function handle(msg: ToWorker): Promise<void> {
           await new Promise<void>((resolve) => (resumeAfterFailure = resolve));
         }
       }
+      await reportImports();
       emit({ t: 'done' });
       return;
     case 'file-done':

@@ -1,0 +1,62 @@
+// Headless `qa watch` (--ci or stdout not a terminal): one block per run — what changed, the
+// test files selected, the usual result lines and summary — then a line saying it waits.
+import type { Session } from '../core/session.js';
+import { safe } from '../report/format.js';
+import { LineReporter, type Writer } from '../report/lines.js';
+import type { WatchController, WatchEvent } from './controller.js';
+import type { FileChanges } from './watcher.js';
+
+export function describeChanges(c: FileChanges): string {
+  const parts: string[] = [];
+  if (c.changed.length) parts.push(`changed ${c.changed.map(safe).join(', ')}`);
+  if (c.added.length) parts.push(`added ${c.added.map(safe).join(', ')}`);
+  if (c.deleted.length) parts.push(`deleted ${c.deleted.map(safe).join(', ')}`);
+  return parts.join(' · ');
+}
+
+export function attachHeadlessWatch(session: Session, watch: WatchController, out: Writer, opts: { color: boolean; version: string }): () => void {
+  let reporter: LineReporter | undefined;
+  let off: (() => void) | undefined;
+  let warned = false;
+  const onWatch = (e: WatchEvent) => {
+    switch (e.type) {
+      case 'watch-run': {
+        const why = e.changes ? describeChanges(e.changes) : 'first run';
+        out.write(`\nqa watch: run ${e.run} · ${e.all && e.changes ? `config changed, rerunning all · ${why}` : why}\n`);
+        if (e.dropped.length) out.write(`qa watch: dropped the tests of ${e.dropped.map(safe).join(', ')}\n`);
+        out.write(`qa watch: selected ${e.files.length} test file${e.files.length === 1 ? '' : 's'}: ${e.files.map(safe).join(', ')}\n`);
+        off?.();
+        reporter = new LineReporter(out, { ...opts, warnings: warned ? [] : session.warnings });
+        warned = true;
+        off = session.on(reporter.onEvent);
+        break;
+      }
+      case 'watch-skip':
+        out.write(`\nqa watch: ${describeChanges(e.changes)} · no test file depends on it\n`);
+        if (e.dropped.length) out.write(`qa watch: dropped the tests of ${e.dropped.map(safe).join(', ')}\n`);
+        break;
+      case 'watch-error':
+        out.write(`qa watch: error: ${safe(e.message)}\n`);
+        break;
+      case 'watch-idle': {
+        reporter?.flush();
+        off?.();
+        off = undefined;
+        const lines: string[] = [];
+        if (e.failing.size) {
+          lines.push(`still failing (${e.failing.size}):`);
+          for (const id of [...e.failing.keys()].sort()) lines.push(`  ${safe(id)}`);
+        }
+        if (e.collectErrors.size) lines.push(`files that do not import: ${[...e.collectErrors].sort().map(safe).join(', ')}`);
+        lines.push('qa watch: waiting for changes (Ctrl-C to stop)');
+        out.write(lines.join('\n') + '\n');
+        break;
+      }
+    }
+  };
+  const unwatch = watch.on(onWatch);
+  return () => {
+    unwatch();
+    off?.();
+  };
+}

@@ -1,0 +1,146 @@
+// `qa watch` end to end: the real watcher on real files in a temp project, the real CLI in a
+// subprocess, its stdout read as it comes. Every step saves files and waits for the block of the
+// run (or the "no test file depends on it" note) that the save caused.
+import assert from 'node:assert/strict';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { project, results, startQa, type StartedQa } from './helpers.js';
+
+const FILES: Record<string, string> = {
+  'qa.config.mjs': "export default { include: ['test/**/*.test.ts'] };\n",
+  'src/math.ts': 'export const add = (a: number, b: number): number => a + b;\n',
+  // util imports math: editing math reaches util.test.ts transitively.
+  'src/util.ts': "import { add } from './math.js';\nexport const twice = (a: number): number => add(a, a);\n",
+  'src/strings.ts': 'export const upper = (s: string): string => s.toUpperCase();\n',
+  'src/unused.ts': 'export const nobody = 1;\n',
+  'test/math.test.ts': "import { test, expect } from 'qa-lanes';\nimport { add } from '../src/math.js';\ntest('adds', () => { expect(add(1, 2)).toBe(3); });\n",
+  'test/util.test.ts': "import { test, expect } from 'qa-lanes';\nimport { twice } from '../src/util.js';\ntest('twice', () => { expect(twice(2)).toBe(4); });\n",
+  'test/strings.test.ts': "import { test, expect } from 'qa-lanes';\nimport { upper } from '../src/strings.js';\ntest('upper', () => { expect(upper('a')).toBe('A'); });\n",
+};
+
+const IDLE = 'qa watch: waiting for changes';
+
+/** The output of watch step n (1-based): from its first line to its "waiting" line. */
+function block(stdout: string, n: number): string {
+  const parts = stdout.split(`${IDLE} (Ctrl-C to stop)\n`);
+  return parts[n - 1] ?? '';
+}
+
+const idles = (stdout: string) => stdout.split(IDLE).length - 1;
+
+/** Resolves when the watcher has finished `n` steps; rejects with all output after `ms`. */
+async function waitIdle(qa: StartedQa, n: number, ms = 10_000): Promise<string> {
+  const start = Date.now();
+  while (idles(qa.stdoutSoFar()) < n) {
+    if (Date.now() - start > ms) throw new Error(`watch step ${n} did not finish within ${ms} ms:\n${qa.stdoutSoFar()}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return block(qa.stdoutSoFar(), n);
+}
+
+/** Test files that have result lines in a block. */
+function filesRan(text: string): string[] {
+  return [...new Set(results(text).map((r) => r.id.slice(0, r.id.indexOf('::'))))].sort();
+}
+
+const dir = project(null, FILES);
+const qa = startQa(['watch', '--ci', '-n', '2'], { cwd: dir, timeoutMs: 55_000 });
+after(() => {
+  if (qa.child.exitCode === null) qa.child.kill('SIGKILL');
+});
+let step = 1;
+
+/** Saves files, waits for the next step, and measures save → first result line of that step. */
+async function save(files: Record<string, string | null>): Promise<{ out: string; firstResultMs?: number }> {
+  const before = qa.stdoutSoFar().length;
+  let firstResultMs: number | undefined;
+  const t0 = performance.now();
+  const onData = () => {
+    if (firstResultMs === undefined && results(qa.stdoutSoFar().slice(before)).length) firstResultMs = performance.now() - t0;
+  };
+  qa.child.stdout!.on('data', onData);
+  for (const [rel, text] of Object.entries(files)) {
+    if (text === null) rmSync(join(dir, rel));
+    else writeFileSync(join(dir, rel), text);
+  }
+  try {
+    const out = await waitIdle(qa, ++step);
+    return { out, firstResultMs };
+  } finally {
+    qa.child.stdout!.off('data', onData);
+  }
+}
+
+test('the first run runs everything and builds the import graph', async () => {
+  const out = await waitIdle(qa, 1, 20_000);
+  assert.deepEqual(filesRan(out), ['test/math.test.ts', 'test/strings.test.ts', 'test/util.test.ts'], out);
+  assert.match(out, /qa: 3 passed, 0 failed/);
+});
+
+test('a changed source file reruns exactly the test files that import it, directly or transitively', async () => {
+  const { out } = await save({ 'src/math.ts': 'export const add = (a: number, b: number): number => a + b + 1;\n' });
+  assert.match(out, /^qa watch: run 2 · changed src\/math\.ts$/m, out);
+  assert.match(out, /^qa watch: selected 2 test files: test\/math\.test\.ts, test\/util\.test\.ts$/m, out);
+  assert.deepEqual(filesRan(out), ['test/math.test.ts', 'test/util.test.ts'], out);
+  // Fresh code in warm workers: the edit is what ran.
+  assert.match(out, /qa: 0 passed, 2 failed/, out);
+  assert.match(out, /still failing \(2\):\n {2}test\/math\.test\.ts::adds\n {2}test\/util\.test\.ts::twice/, out);
+  assert.doesNotMatch(out, /\?qa=\d/, 'module versions never show in paths');
+});
+
+test('fixing it reruns the same files; failures stay listed until they pass', async () => {
+  const { out, firstResultMs } = await save({ 'src/math.ts': 'export const add = (a: number, b: number): number => a + b;\n' });
+  assert.deepEqual(filesRan(out), ['test/math.test.ts', 'test/util.test.ts'], out);
+  assert.match(out, /qa: 2 passed, 0 failed/, out);
+  assert.doesNotMatch(out, /still failing/, out);
+  console.log(`# save → first result (source file, 2 dependents): ${firstResultMs?.toFixed(0)} ms`);
+});
+
+test('a changed test file reruns that file only', async () => {
+  const { out, firstResultMs } = await save({
+    'test/strings.test.ts': "import { test, expect } from 'qa-lanes';\nimport { upper } from '../src/strings.js';\ntest('upper', () => { expect(upper('a')).toBe('A'); });\ntest('upper2', () => { expect(upper('b')).toBe('B'); });\n",
+  });
+  assert.deepEqual(filesRan(out), ['test/strings.test.ts'], out);
+  assert.match(out, /qa: 2 passed, 0 failed/, out);
+  console.log(`# save → first result (test file): ${firstResultMs?.toFixed(0)} ms`);
+});
+
+test('a file nothing imports runs nothing', async () => {
+  const { out } = await save({ 'src/unused.ts': 'export const nobody = 2;\n' });
+  assert.match(out, /^qa watch: changed src\/unused\.ts · no test file depends on it$/m, out);
+  assert.deepEqual(results(out), []);
+});
+
+test('a new test file runs; deleting it drops its tests', async () => {
+  const added = await save({ 'test/new.test.ts': "import { test } from 'qa-lanes';\ntest('fails', () => { throw new Error('new'); });\n" });
+  assert.match(added.out, /· added test\/new\.test\.ts$/m, added.out);
+  assert.deepEqual(filesRan(added.out), ['test/new.test.ts'], added.out);
+  assert.match(added.out, /still failing \(1\):\n {2}test\/new\.test\.ts::fails/, added.out);
+  const deleted = await save({ 'test/new.test.ts': null });
+  assert.match(deleted.out, /dropped the tests of test\/new\.test\.ts/, deleted.out);
+  assert.deepEqual(results(deleted.out), []);
+  assert.doesNotMatch(deleted.out, /still failing/, deleted.out);
+});
+
+test('a syntax error is a collection error; the watcher survives and recovers when it is fixed', async () => {
+  const broken = await save({ 'src/strings.ts': 'export const upper = (s: string): string => s.toUpperCase(;\n' });
+  assert.match(broken.out, /^ERROR collecting test\/strings\.test\.ts: /m, broken.out);
+  assert.match(broken.out, /files that do not import: test\/strings\.test\.ts/, broken.out);
+  const fixed = await save({ 'src/strings.ts': "export const upper = (s: string): string => s.toUpperCase() + '';\n" });
+  assert.deepEqual(filesRan(fixed.out), ['test/strings.test.ts'], fixed.out);
+  assert.match(fixed.out, /qa: 2 passed, 0 failed/, fixed.out);
+  assert.doesNotMatch(fixed.out, /ERROR collecting|do not import/, fixed.out);
+});
+
+test('a changed config reruns everything', async () => {
+  const { out } = await save({ 'qa.config.mjs': `${FILES['qa.config.mjs']}// touched\n` });
+  assert.match(out, /config changed, rerunning all/, out);
+  assert.deepEqual(filesRan(out), ['test/math.test.ts', 'test/strings.test.ts', 'test/util.test.ts'], out);
+});
+
+test('Ctrl-C while waiting ends the watch with exit code 0', async () => {
+  qa.child.kill('SIGINT');
+  const r = await qa.done;
+  assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+});
