@@ -235,9 +235,9 @@ export function executePhase(
           notRun += inflight.length;
           return maybeFinish();
         }
-        // The progress pipe says how many items the process took up; results batched after the
+        // The progress file says how many items the process took up; results batched after the
         // last flush died with it, so the running test is found by count, not by last message.
-        const runningAt = worker.started - completed - 1;
+        const runningAt = worker.started() - completed - 1;
         const running = runningAt >= 0 ? inflight[runningAt] : undefined;
         const rest = running ? [...inflight.slice(0, runningAt), ...inflight.slice(runningAt + 1)] : inflight;
         const how = `${signal ? `was killed by ${signal}` : `exited with code ${code}`}`;
@@ -246,7 +246,7 @@ export function executePhase(
         if (running) {
           settle(worker.id, running, {
             status: 'failed',
-            durationMs: performance.now() - (worker.startedAt || lane.since),
+            durationMs: performance.now() - lane.since,
             error: { name: killedFor ? 'Timeout' : 'WorkerCrash', message: killedFor ?? `worker ${worker.id} ${how} while running it`, ...lastOutput },
             stdout: '',
             stderr: '',

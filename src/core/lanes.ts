@@ -102,8 +102,7 @@ export class Lanes {
       const now = performance.now();
       for (const lane of this.all.values()) {
         const busy = limit(lane);
-        const since = Math.max(lane.since, lane.worker.startedAt);
-        if (!busy || !(busy.ms > 0) || lane.killedFor || now - since <= busy.ms + HANG_GRACE_MS) continue;
+        if (!busy || !(busy.ms > 0) || lane.killedFor || now - lane.since <= busy.ms + HANG_GRACE_MS) continue;
         lane.killedFor = `${busy.what} timed out after ${busy.ms} ms (${lane.worker.id} stopped responding and was replaced)`;
         lane.worker.kill('SIGKILL');
       }

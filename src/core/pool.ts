@@ -1,8 +1,10 @@
 // Worker processes gw0..gwN-1: spawned in parallel, spoken to through the protocol module, and
 // replaced under the same name when one dies, so a lane keeps its identity across restarts.
 import { fork, type ChildProcess } from 'node:child_process';
-import { performance } from 'node:perf_hooks';
-import { PROGRESS_FD, PROTOCOL_VERSION, type FromWorker, type ToWorker, type WorkerItem } from './protocol.js';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PROGRESS_ENV, PROTOCOL_VERSION, type FromWorker, type ToWorker, type WorkerItem } from './protocol.js';
 
 export interface PoolOptions {
   root: string;
@@ -21,7 +23,7 @@ export interface PoolListener {
 }
 
 const TAIL = 8 * 1024;
-/** After a worker exits, how long its last messages and progress may take to arrive. */
+/** After a worker exits, how long its last messages may take to arrive. */
 const DRAIN_MS = 200;
 
 export class WorkerHandle {
@@ -32,45 +34,39 @@ export class WorkerHandle {
   exited = false;
   /** Replaced while still alive (after a timeout): what it still sends is not for its lane. */
   retired = false;
-  /**
-   * Tests this process has started, and when the last one started. Written by the worker with a
-   * synchronous write before each test, so it survives a crash that loses batched messages.
-   */
-  started = 0;
-  startedAt = 0;
-
   constructor(
     readonly id: string,
     readonly proc: ChildProcess,
     readonly restarts: number,
+    private readonly progressFile: string,
   ) {
     const keep = (chunk: Buffer) => {
       this.tail = (this.tail + chunk.toString()).slice(-TAIL);
     };
     proc.stdout?.on('data', keep);
     proc.stderr?.on('data', keep);
-    let partial = '';
-    proc.stdio[PROGRESS_FD]?.on('data', (chunk: Buffer) => {
-      const text = partial + chunk.toString();
-      const end = text.lastIndexOf('\n');
-      if (end < 0) {
-        partial = text;
-        return;
-      }
-      partial = text.slice(end + 1);
-      const last = text.slice(text.lastIndexOf('\n', end - 1) + 1, end);
-      this.started = Number(last);
-      this.startedAt = performance.now();
-    });
   }
 
-  /** Resolves once everything the dead process wrote has been read (or after a short wait). */
+  /** Run items this process took up, from its progress file: read once it has died. */
+  started(): number {
+    try {
+      return Number(readFileSync(this.progressFile, 'utf8').trim()) || 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Resolves once the dead process's last IPC messages have arrived (or after a short wait). */
   drained(): Promise<void> {
-    const waits: Promise<void>[] = [];
-    const progress = this.proc.stdio[PROGRESS_FD];
-    if (progress && !progress.destroyed) waits.push(new Promise((r) => progress.once('close', () => r())));
-    if (this.proc.connected) waits.push(new Promise((r) => this.proc.once('disconnect', () => r())));
-    return Promise.race([Promise.all(waits).then(() => undefined), new Promise<void>((r) => setTimeout(r, DRAIN_MS))]);
+    if (!this.proc.connected) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, DRAIN_MS);
+      timer.unref();
+      this.proc.once('disconnect', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   get pid(): number {
@@ -118,6 +114,8 @@ export class Pool {
   }
 
   private spawn(id: string, restarts: number): Promise<WorkerHandle> {
+    const progressFile = join(tmpdir(), `qa-lanes-progress-${process.pid}-${id}-${restarts}`);
+    writeFileSync(progressFile, '0');
     const proc = fork(this.opts.workerScript, [], {
       cwd: this.opts.root,
       execArgv: this.opts.tsHooks ? ['--import', this.opts.tsHooks] : [],
@@ -128,10 +126,11 @@ export class Pool {
         QA_WORKER_COUNT: String(this.total),
         QA_ROOT: this.opts.root,
         QA_TIMEOUT: String(this.opts.timeout),
+        [PROGRESS_ENV]: progressFile,
       },
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
-    const worker = new WorkerHandle(id, proc, restarts);
+    const worker = new WorkerHandle(id, proc, restarts, progressFile);
     this.workers.set(id, worker);
     return new Promise<WorkerHandle>((resolve, reject) => {
       let ready = false;
@@ -152,11 +151,15 @@ export class Pool {
       proc.on('exit', (code, signal) => {
         worker.exited = true;
         if (!ready) {
+          rmSync(progressFile, { force: true });
           const tail = worker.outputTail().trim();
           reject(new Error(`worker ${id} exited with ${signal ?? `code ${code}`} before it was ready${tail ? `:\n${tail}` : ''}`));
           return;
         }
-        void worker.drained().then(() => this.listener.exit(worker, code, signal, worker.stopping));
+        void worker.drained().then(() => {
+          this.listener.exit(worker, code, signal, worker.stopping);
+          rmSync(progressFile, { force: true });
+        });
       });
     });
   }

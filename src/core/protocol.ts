@@ -4,8 +4,14 @@ import type { ErrorInfo, TestMeta, TestOutcome } from './types.js';
 
 export const PROTOCOL_VERSION = 2;
 
-/** The worker writes the count of run items it has taken up to this fd before each one. */
-export const PROGRESS_FD = 4;
+/**
+ * Env var naming a small file where the worker writes, at offset 0 and synchronously, the count
+ * of run items it has taken up, before each one. Nobody reads it until the worker dies; then it
+ * says which test was running even if batched results died with the process. (A pipe would wake
+ * the controller on every test.)
+ */
+export const PROGRESS_ENV = 'QA_PROGRESS_FILE';
+export const PROGRESS_WIDTH = 12;
 
 export interface RunItem {
   id: string;

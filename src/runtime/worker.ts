@@ -1,8 +1,8 @@
 // Entry point of a worker process (gw0..gwN-1): takes collect/run messages from the controller,
 // one at a time, and answers with batched items.
-import { writeSync } from 'node:fs';
+import { openSync, writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { PROGRESS_FD, PROTOCOL_VERSION, type FromWorker, type ToWorker, type WorkerItem } from '../core/protocol.js';
+import { PROGRESS_ENV, PROGRESS_WIDTH, PROTOCOL_VERSION, type FromWorker, type ToWorker, type WorkerItem } from '../core/protocol.js';
 import { installCapture } from './capture.js';
 import { toErrorInfo } from './errors.js';
 import { Harness, testContext } from './harness.js';
@@ -27,14 +27,13 @@ let resumeAfterFailure: (() => void) | undefined;
 let started = 0;
 let lastBreath = performance.now();
 
+const progressFile = process.env[PROGRESS_ENV];
+const progressFd = progressFile ? openSync(progressFile, 'r+') : undefined;
+
 /** The count of items taken up, written synchronously so the controller has it even after a crash. */
 function progress(): void {
   started++;
-  try {
-    writeSync(PROGRESS_FD, `${started}\n`);
-  } catch {
-    // not started by qa's pool (no progress pipe): nothing to tell
-  }
+  if (progressFd !== undefined) writeSync(progressFd, String(started).padStart(PROGRESS_WIDTH), 0);
 }
 
 /**
