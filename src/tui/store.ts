@@ -4,7 +4,7 @@
 // errors, run summaries) is queued as log items for Ink's <Static>; everything else is live state.
 import type { RunEvent, RunSummary, TestResult } from '../core/types.js';
 import { displayId, ms, pct, safe } from '../report/format.js';
-import { errorLine, markOf, plural, type Line, type Mark, type Tone } from './text.js';
+import { errorLine, markOf, plural, shortId, type Line, type Mark, type Tone } from './text.js';
 
 export type Phase = 'idle' | 'starting' | 'running' | 'cancelling' | 'quitting';
 /** What started a run: shown in the header, and decides what the summary says. */
@@ -12,6 +12,8 @@ export type RunKind = 'all' | 'failed' | 'loop' | 'stress' | 'watch';
 
 /** How many trail marks a lane keeps (the frame shows as many as fit). */
 export const TRAIL_KEEP = 40;
+/** Results the picker keeps (all failures up to this many, and the latest others). */
+export const RESULTS_KEPT = 20_000;
 /** In a loop or stress run, each test's first failures are logged; the rest only count. */
 export const LOOP_FAILURES_LOGGED = 3;
 
@@ -114,9 +116,9 @@ export class TuiStore {
   run: RunState | undefined;
   private runSeq = 0;
   readonly lanes = new Map<string, Lane>();
-  /** Final results of the current run, in arrival order. */
+  /** Final results of the current run, in arrival order (the latest RESULTS_KEPT or more). */
   results: TestResult[] = [];
-  /** The final failures of the current run, in arrival order. */
+  /** The final failures of the current run, in arrival order (the first RESULTS_KEPT). */
   failures: TestResult[] = [];
   /** Loop and stress runs: passes and failures per test id. */
   perTest = new Map<string, { passed: number; failed: number; logged: number }>();
@@ -217,14 +219,15 @@ export class TuiStore {
 
   // ---------------------------------------------------------------- the event fold
 
-  readonly apply = (e: RunEvent, now: number = performance.now()): void => {
+  /** Folds one event; `now` defaults to the clock (read only by the events that need it). */
+  readonly apply = (e: RunEvent, now?: number): void => {
     switch (e.type) {
       case 'run-start':
-        this.runStart(e, now);
+        this.runStart(e, now ?? performance.now());
         break;
       case 'test-start': {
         const lane = this.lane(e.workerId);
-        lane.current = { id: e.id, startedAt: now, attempt: e.attempt, iteration: e.iteration };
+        lane.current = { id: e.id, startedAt: now ?? performance.now(), attempt: e.attempt, iteration: e.iteration };
         lane.down = false;
         break;
       }
@@ -259,7 +262,7 @@ export class TuiStore {
         this.log([[{ text: 'ERROR ', tone: 'red' }, { text: `collecting ${safe(e.error.file)}: ${errorLine(e.error.error)}` }]]);
         break;
       case 'run-end':
-        this.runEnd(e.summary, now);
+        this.runEnd(e.summary, now ?? performance.now());
         break;
       default:
         // Events this TUI does not show (newer engines may add some).
@@ -321,6 +324,8 @@ export class TuiStore {
     run.counts[r.status]++;
     run.done++;
     this.results.push(r);
+    // A long stress run makes hundreds of thousands of results: the picker keeps the latest.
+    if (this.results.length > 2 * RESULTS_KEPT) this.results = this.results.slice(-RESULTS_KEPT);
     this.resultsVersion++;
     const looped = run.count > 1;
     let logIt = r.status === 'failed';
@@ -334,7 +339,7 @@ export class TuiStore {
       } else if (r.status === 'passed' || r.status === 'flaky') t.passed++;
     }
     if (r.status === 'failed') {
-      this.failures.push(r);
+      if (this.failures.length < RESULTS_KEPT) this.failures.push(r);
       if (logIt) this.log(failureLines(r, run.count));
     }
   }
@@ -396,11 +401,10 @@ export class TuiStore {
   /** Results to pick from: failures first, then flaky, then the rest, each in arrival order. */
   pickList(): TestResult[] {
     if (this.pickCache && this.pickCache.version === this.resultsVersion) return this.pickCache.list;
-    const failed: TestResult[] = [];
     const flaky: TestResult[] = [];
     const rest: TestResult[] = [];
-    for (const r of this.results) (r.status === 'failed' ? failed : r.status === 'flaky' ? flaky : rest).push(r);
-    const list = failed.concat(flaky, rest);
+    for (const r of this.results) if (r.status !== 'failed') (r.status === 'flaky' ? flaky : rest).push(r);
+    const list = this.failures.concat(flaky, rest);
     this.pickCache = { version: this.resultsVersion, list };
     return list;
   }
@@ -459,7 +463,7 @@ export function runTitle(run: RunState): string {
     case 'failed':
       return `rerun failed #${run.seq}`;
     case 'loop':
-      return `loop #${run.seq}${run.target ? ` ${safe(run.target)}` : ''} ×${run.count}`;
+      return `loop #${run.seq}${run.target ? ` ${shortId(run.target)}` : ''} ×${run.count}`;
     case 'stress':
       return `stress #${run.seq} ×${run.count}`;
     case 'watch':
@@ -467,6 +471,11 @@ export function runTitle(run: RunState): string {
     default:
       return `run #${run.seq}`;
   }
+}
+
+/** `loop #3`: the run's kind and number, without its target. */
+export function runName(run: RunState): string {
+  return runTitle({ ...run, target: undefined }).replace(/ ×\d+$/, '');
 }
 
 /** `-m "smoke" -k "login"`, or `all tests`. */
@@ -508,7 +517,7 @@ function summaryLines(run: RunState, s: RunSummary, perTest: Map<string, { passe
   const flaky = results.filter((r) => r.status === 'flaky');
   for (const r of flaky.slice(0, 5)) lines.push([{ text: '~ FLAKY ', tone: 'yellow' }, { text: `${safe(displayId(r, run.count))} passed on attempt ${r.attempt}` }]);
   if (s.workers.length) {
-    lines.push([{ text: `workers: ${s.workers.map((w) => `${w.workerId} ${w.tests} tests ${pct(w.utilization)}${w.restarts ? ` (restarted ${w.restarts}×)` : ''}`).join(' · ')}`, tone: 'dim' }]);
+    lines.push([{ text: `workers: ${s.workers.map((w) => `${w.workerId} ${plural(w.tests, 'test')} ${pct(w.utilization)}${w.restarts ? ` (restarted ${w.restarts}×)` : ''}`).join(' · ')}`, tone: 'dim' }]);
   }
   const slow = s.slowest[0];
   lines.push([
@@ -525,6 +534,6 @@ function summaryLines(run: RunState, s: RunSummary, perTest: Map<string, { passe
   if (s.deselected) extra.push({ text: `, ${s.deselected} deselected`, tone: 'dim' });
   if (s.total === 0 && !s.collectErrors) extra.push({ text: ', no tests ran', tone: 'yellow' });
   const tone: Tone = s.exitCode === 0 ? 'green' : s.exitCode === 5 ? 'yellow' : 'red';
-  lines.push([{ text: `qa: ${s.counts.passed} passed, ${s.counts.failed} failed, ${s.counts.skipped} skipped`, tone }, ...extra, { text: ` · ${runTitle(run)}`, tone: 'dim' }]);
+  lines.push([{ text: `qa: ${s.counts.passed} passed, ${s.counts.failed} failed, ${s.counts.skipped} skipped`, tone }, ...extra, { text: ` · ${runName(run)}`, tone: 'dim' }]);
   return lines;
 }

@@ -3,7 +3,7 @@
 import type { ErrorInfo, TestResult, TestStatus } from '../core/types.js';
 import { displayId, ms, safe, safeBlock } from '../report/format.js';
 
-export type Tone = 'red' | 'green' | 'yellow' | 'cyan' | 'magenta' | 'dim' | 'bold';
+export type Tone = 'red' | 'green' | 'yellow' | 'cyan' | 'magenta' | 'dim' | 'bold' | 'inverse';
 
 /** A run of text in one style. */
 export interface Seg {
@@ -150,4 +150,144 @@ export function wrapLine(line: Line, width: number): Line[] {
 
 export function lineText(line: Line): string {
   return line.map((s) => s.text).join('');
+}
+
+// ---------------------------------------------------------------- fitting lines to the terminal
+//
+// The live region is drawn as one pre-fitted string per row: Ink then has one text node per row
+// to lay out instead of dozens of styled <Text> elements, which is what keeps a frame cheap.
+
+/** Terminal cells a code point takes: 0 for combining marks, 2 for wide (CJK, fullwidth, emoji). */
+export function charWidth(cp: number): number {
+  if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) return 0;
+  if (cp < 0x300) return 1;
+  if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0xfe00 && cp <= 0xfe0f) || (cp >= 0xe0100 && cp <= 0xe01ef)) return 0;
+  if (
+    (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0x303e) ||
+    (cp >= 0x3041 && cp <= 0x33ff) ||
+    (cp >= 0x3400 && cp <= 0x4dbf) ||
+    (cp >= 0x4e00 && cp <= 0x9fff) ||
+    (cp >= 0xa000 && cp <= 0xa4cf) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    (cp >= 0x1f300 && cp <= 0x1f64f) ||
+    (cp >= 0x1f900 && cp <= 0x1f9ff) ||
+    (cp >= 0x20000 && cp <= 0x3fffd)
+  )
+    return 2;
+  return 1;
+}
+
+export function textWidth(text: string): number {
+  let w = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x20 && c < 0x7f) w++;
+    else {
+      const cp = text.codePointAt(i)!;
+      if (cp > 0xffff) i++;
+      w += charWidth(cp);
+    }
+  }
+  return w;
+}
+
+export function lineWidth(line: Line): number {
+  let w = 0;
+  for (const s of line) w += textWidth(s.text);
+  return w;
+}
+
+/** The first `width` cells of `text`. */
+function headCells(text: string, width: number): string {
+  let w = 0;
+  let out = '';
+  for (const ch of text) {
+    const cw = charWidth(ch.codePointAt(0)!);
+    if (w + cw > width) break;
+    out += ch;
+    w += cw;
+  }
+  return out;
+}
+
+/** The last `width` cells of `text`. */
+function tailCells(text: string, width: number): string {
+  const chars = Array.from(text);
+  let w = 0;
+  let i = chars.length;
+  while (i > 0) {
+    const cw = charWidth(chars[i - 1].codePointAt(0)!);
+    if (w + cw > width) break;
+    w += cw;
+    i--;
+  }
+  return chars.slice(i).join('');
+}
+
+/** `text` in at most `width` cells, cut at the end with `…`. */
+export function truncateEnd(text: string, width: number): string {
+  if (width <= 0) return '';
+  if (textWidth(text) <= width) return text;
+  return headCells(text, width - 1) + '…';
+}
+
+/** `text` in at most `width` cells, cut in the middle (test names keep their file and their end). */
+export function truncateMiddle(text: string, width: number): string {
+  if (width <= 0) return '';
+  if (textWidth(text) <= width) return text;
+  if (width < 5) return truncateEnd(text, width);
+  const tail = Math.floor((width - 1) / 2);
+  return headCells(text, width - 1 - tail) + '…' + tailCells(text, tail);
+}
+
+/** The line cut to `width` cells (the last visible segment ends with `…`). */
+export function fitLine(line: Line, width: number): Line {
+  if (lineWidth(line) <= width) return line;
+  const out: Line = [];
+  let room = width;
+  for (const s of line) {
+    const w = textWidth(s.text);
+    if (w < room) {
+      out.push(s);
+      room -= w;
+      continue;
+    }
+    out.push({ ...s, text: truncateEnd(s.text, room) });
+    break;
+  }
+  return out;
+}
+
+const SGR: Record<Tone, [number, number]> = {
+  red: [31, 39],
+  green: [32, 39],
+  yellow: [33, 39],
+  cyan: [36, 39],
+  magenta: [35, 39],
+  dim: [2, 22],
+  bold: [1, 22],
+  inverse: [7, 27],
+};
+
+/** The line as one string: with SGR styles when `color`, plain text otherwise (NO_COLOR). */
+export function paintLine(line: Line, color: boolean): string {
+  let out = '';
+  for (const s of line) {
+    if (color && s.tone) {
+      const [open, close] = SGR[s.tone];
+      out += `\u001b[${open}m${s.text}\u001b[${close}m`;
+    } else out += s.text;
+  }
+  return out;
+}
+
+/** Pads a line with spaces to exactly `width` cells (lanes align their right-hand columns). */
+export function padLine(line: Line, width: number): Line {
+  const w = lineWidth(line);
+  return w >= width ? line : [...line, { text: ' '.repeat(width - w) }];
 }
