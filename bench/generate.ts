@@ -15,6 +15,7 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seededRandom } from '../src/core/stress.ts';
 
 /** The repository root, from this file's location (bench/generate.ts). */
 export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url)).replace(/[\\/]$/, '');
@@ -83,17 +84,8 @@ export function sleepSuite(tests: number, ms: number, files: number): SuiteSpec 
   return { name: `sleep-${tests}x${ms}ms`, files: out };
 }
 
-/** Deterministic PRNG (mulberry32): the skewed suite is the same on every machine. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG: the skewed suite is the same on every machine (qa's own seeded generator). */
+export const mulberry32 = seededRandom;
 
 export interface SkewedOptions {
   files: number;
