@@ -78,7 +78,9 @@ function attachReports(session: Session, req: CliRequest): void {
 
 /** The TUI needs a terminal on both ends; --ci, CI=true or a pipe mean plain lines. */
 function wantsTui(req: CliRequest): boolean {
-  return !req.ci && req.command !== 'list' && Boolean(process.stdout.isTTY && process.stdin.isTTY) && !process.env.CI;
+  // `qa stress` and `qa watch` stay on plain lines until the TUI drives session.stress() and the
+  // watch controller: there every stress option and the verdict, and every watch behaviour, work.
+  return !req.ci && req.command === 'run' && Boolean(process.stdout.isTTY && process.stdin.isTTY) && !process.env.CI;
 }
 
 /** The user's own command line, with the count and seed that reach the failing iteration. */
@@ -187,8 +189,7 @@ async function main(): Promise<number> {
   if (!req) return EXIT.ok;
   const { root, config } = await loadConfig(process.cwd(), req.config, here('ts-hooks.js').href);
   const watching = req.command === 'watch';
-  // The TUI's entry (TuiOptions) has no watch mode yet: `qa watch` is headless on a terminal too.
-  const tui = wantsTui(req) && !watching;
+  const tui = wantsTui(req);
   const session = new Session({ ...sessionOptions(req, root, config), keepWorkers: tui || watching, watch: watching });
   try {
     if (req.command === 'list') {
@@ -201,7 +202,7 @@ async function main(): Promise<number> {
     if (tui) {
       // Ink and React load only here: the headless path never pays for them.
       const { runTui } = await import('../tui/index.js');
-      return await runTui(session, { version, warnings: session.warnings, mode: req.command === 'stress' ? 'stress' : 'run', stress: req.stress });
+      return await runTui(session, { version, warnings: session.warnings, mode: 'run' });
     }
     return await headless(session, req);
   } finally {
