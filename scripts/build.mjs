@@ -33,6 +33,21 @@ const yogaWithoutFetch = {
     }));
   },
 };
+// string-width (yargs' help layout, Ink) and its kin build an Intl.Segmenter when they load,
+// which costs ~13 ms each even when no width is ever measured, as on every headless run. The
+// segmenter is made on first use instead.
+const lazySegmenters = {
+  name: 'lazy-segmenters',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/](string-width|slice-ansi|@alcalzone[\\/]ansi-tokenize)[\\/].*\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const contents = source.replace(/^const (\w+) = new Intl\.Segmenter\(([^)]*)\);$/gm, (_, name, options) => {
+        return `let ${name}Made; const ${name} = { segment: (text) => (${name}Made ??= new Intl.Segmenter(${options})).segment(text) };`;
+      });
+      return { contents, loader: 'js' };
+    });
+  },
+};
 const reactProduction = {
   name: 'react-production',
   setup(b) {
@@ -47,7 +62,9 @@ await build({
   entryPoints: {
     cli: 'src/cli/main.ts',
     runtime: 'src/runtime/index.ts',
-    worker: 'src/runtime/worker.ts',
+    // A worker boots bare (worker-boot.ts) and loads the worker proper, a chunk, once it is told who it is.
+    worker: 'src/runtime/worker-boot.ts',
+    spare: 'src/core/spare.ts',
     'ts-hooks': 'src/runtime/ts-hooks.ts',
     'register-ts': 'src/runtime/register-ts.ts',
   },
@@ -59,7 +76,7 @@ await build({
   target: 'node20.19',
   chunkNames: 'chunk-[hash]',
   jsx: 'automatic',
-  plugins: [reactProduction, yogaWithoutFetch],
+  plugins: [reactProduction, yogaWithoutFetch, lazySegmenters],
   // Ink imports its devtools only when DEV=true; that package is not a dependency.
   external: ['react-devtools-core'],
   // Bundled CommonJS dependencies call require() for Node built-ins and read __dirname.
