@@ -1,16 +1,17 @@
 // Worker processes gw0..gwN-1: spawned in parallel, spoken to through the protocol module, and
 // replaced under the same name when one dies, so a lane keeps its identity across restarts.
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PROGRESS_ENV, PROTOCOL_VERSION, type FromWorker, type ToWorker, type WorkerItem } from './protocol.js';
+import { PROGRESS_ENV, PROTOCOL_VERSION, type FromWorker, type ToWorker, type WorkerInit, type WorkerItem } from './protocol.js';
+import { forkWorker, takeSpare } from './spare.js';
 
 export interface PoolOptions {
   root: string;
   /** Default per-test timeout handed to workers. */
   timeout: number;
-  /** Absolute path of the worker entry (dist/worker.js). */
+  /** Absolute path of the worker entry (dist/worker.js): it boots bare and waits for `init`. */
   workerScript: string;
   /** `--import` module that registers the TypeScript hooks, when the run needs them. */
   tsHooks?: string;
@@ -116,11 +117,11 @@ export class Pool {
   private spawn(id: string, restarts: number): Promise<WorkerHandle> {
     const progressFile = join(tmpdir(), `qa-lanes-progress-${process.pid}-${id}-${restarts}`);
     writeFileSync(progressFile, '0');
-    const proc = fork(this.opts.workerScript, [], {
-      cwd: this.opts.root,
-      execArgv: this.opts.tsHooks ? ['--import', this.opts.tsHooks] : [],
+    // The first worker may have been booting since before qa parsed its arguments (spare.ts).
+    const { proc, booted } = takeSpare(this.opts.workerScript) ?? forkWorker(this.opts.workerScript, this.opts.root);
+    const init: WorkerInit = {
+      t: 'init',
       env: {
-        ...process.env,
         ...this.opts.env,
         QA_WORKER_ID: id,
         QA_WORKER_COUNT: String(this.total),
@@ -128,8 +129,10 @@ export class Pool {
         QA_TIMEOUT: String(this.opts.timeout),
         [PROGRESS_ENV]: progressFile,
       },
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    });
+      cwd: this.opts.root,
+      imports: this.opts.tsHooks ? [this.opts.tsHooks] : [],
+    };
+    void booted.then(() => proc.connected && proc.send(init));
     const worker = new WorkerHandle(id, proc, restarts, progressFile);
     this.workers.set(id, worker);
     return new Promise<WorkerHandle>((resolve, reject) => {

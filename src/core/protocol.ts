@@ -2,7 +2,7 @@
 // batched on the worker side so tiny tests never cost one IPC round trip each.
 import type { ErrorInfo, TestMeta, TestOutcome } from './types.js';
 
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /**
  * Env var naming a small file where the worker writes, at offset 0 and synchronously, the count
@@ -60,12 +60,18 @@ export type WorkerItem =
   /** An error no test owns: afterAll, a worker fixture's teardown, a stray rejection. */
   | { t: 'error'; error: ErrorInfo; testId?: string; file?: string; afterEnd?: boolean };
 
-export type FromWorker = { t: 'ready'; v: number } | { t: 'batch'; items: WorkerItem[] };
+/** `boot`: listening for `init`. `ready`: the worker proper is loaded and takes work. */
+export type FromWorker = { t: 'boot' } | { t: 'ready'; v: number } | { t: 'batch'; items: WorkerItem[] };
 
-/** Environment a worker is started with. */
-export interface WorkerEnv {
-  QA_WORKER_ID: string;
-  QA_WORKER_COUNT: string;
-  QA_ROOT: string;
-  QA_TIMEOUT: string;
+/**
+ * The first message to a worker process, which boots bare (so one can be forked before qa knows
+ * what it will run): who it is, then the worker proper loads and answers `ready`.
+ */
+export interface WorkerInit {
+  t: 'init';
+  /** QA_WORKER_ID, QA_WORKER_COUNT, QA_ROOT, QA_TIMEOUT, the progress file, and run-wide extras. */
+  env: Record<string, string>;
+  cwd: string;
+  /** Modules to import first: the module hooks (TypeScript, watch) register themselves there. */
+  imports: string[];
 }

@@ -1,5 +1,5 @@
-// Entry point of a worker process (gw0..gwN-1): takes collect/run messages from the controller,
-// one at a time, and answers with batched items.
+// The worker proper (gw0..gwN-1), loaded by worker-boot.ts once the worker knows who it is: takes
+// collect/run messages from the controller, one at a time, and answers with batched items.
 import { openSync, writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { PROGRESS_ENV, PROGRESS_WIDTH, PROTOCOL_VERSION, type FromWorker, type ToWorker, type WorkerItem } from '../core/protocol.js';
@@ -8,11 +8,6 @@ import { toErrorInfo } from './errors.js';
 import { Harness, testContext } from './harness.js';
 import { bumpModules, takeImports, watching } from './hooks-port.js';
 import { collectState } from './model.js';
-
-if (!process.send) {
-  console.error('qa: this file is a qa worker; start tests with the `qa` command');
-  process.exit(3);
-}
 
 const root = process.env.QA_ROOT ?? process.cwd();
 const harness = new Harness({
