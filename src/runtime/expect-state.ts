@@ -3,21 +3,44 @@
 // there instead of importing expect into the worker before any test file asks for it.
 interface MatcherState {
   assertionCalls: number;
+  numPassingAsserts: number;
   expectedAssertionsNumber: number | null;
   isExpectingAssertions: boolean;
   currentTestName?: string;
 }
 
-function state(): MatcherState | undefined {
-  const holder = (globalThis as Record<symbol, { state?: MatcherState } | undefined>)[Symbol.for('$$jest-matchers-object')];
-  return holder?.state;
+export interface MatchersHolder {
+  state: MatcherState;
+  matchers: Record<string, unknown>;
+  customEqualityTesters: unknown[];
+}
+
+export function matchersHolder(): MatchersHolder | undefined {
+  return (globalThis as Record<symbol, MatchersHolder | undefined>)[Symbol.for('$$jest-matchers-object')];
+}
+
+/** Assertions passed by qa's fast path (expect.ts) before Jest's expect was loaded. */
+let unloggedPasses = 0;
+
+/** A pass decided without Jest: counted where Jest would have counted it. */
+export function countPassedAssertion(): void {
+  const st = matchersHolder()?.state;
+  if (!st) {
+    unloggedPasses++;
+    return;
+  }
+  st.assertionCalls += 1 + unloggedPasses;
+  st.numPassingAsserts += 1 + unloggedPasses;
+  unloggedPasses = 0;
 }
 
 export const expectHooks = {
   reset(testName: string): void {
-    const st = state();
+    unloggedPasses = 0;
+    const st = matchersHolder()?.state;
     if (!st) return;
     st.assertionCalls = 0;
+    st.numPassingAsserts = 0;
     st.expectedAssertionsNumber = null;
     st.isExpectingAssertions = false;
     st.currentTestName = testName;
@@ -25,9 +48,10 @@ export const expectHooks = {
 
   /** The error for an unmet expect.assertions()/hasAssertions(), if any. */
   check(): Error | undefined {
-    const st = state();
+    const st = matchersHolder()?.state;
     if (!st) return undefined;
-    const { assertionCalls: calls, expectedAssertionsNumber: expected } = st;
+    const calls = st.assertionCalls + unloggedPasses;
+    const expected = st.expectedAssertionsNumber;
     if (expected !== null && calls !== expected) {
       return new Error(`expected ${expected} assertion${expected === 1 ? '' : 's'} to be called but received ${calls} assertion call${calls === 1 ? '' : 's'}`);
     }
