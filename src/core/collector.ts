@@ -13,6 +13,8 @@ export interface Collected {
 }
 
 export interface PhaseHandlers {
+  /** A worker came up while the phase goes on. */
+  joined(lane: Lane): void;
   items(worker: WorkerHandle, items: WorkerItem[]): void;
   exit(worker: WorkerHandle, code: number | null, signal: NodeJS.Signals | null, expected: boolean): void;
   cancel(): void;
@@ -28,7 +30,7 @@ export function collectPhase(
   const byFile = new Map<string, TestMeta[]>();
   const errors: CollectError[] = [];
   const queue = [...files];
-  const batch = Math.max(1, Math.ceil(files.length / (lanes.size * 4)));
+  const batch = Math.max(1, Math.ceil(files.length / (lanes.target * 4)));
 
   return new Promise((resolve) => {
     let done = false;
@@ -67,6 +69,9 @@ export function collectPhase(
     };
 
     install({
+      joined(lane) {
+        feed(lane);
+      },
       items(worker, items) {
         const lane = lanes.of(worker);
         if (!lane) return;
@@ -100,7 +105,7 @@ export function collectPhase(
         respawning++;
         void lanes.respawn(lane).then((ok) => {
           respawning--;
-          if (lanes.size === 0) {
+          if (lanes.gone) {
             for (const file of queue.splice(0)) fail(file, { name: 'CollectionError', message: 'no worker could be started to import it' });
           }
           if (ok) feed(lane);

@@ -95,7 +95,7 @@ export function executePhase(
       }
     };
     const fillAll = () => {
-      if (opts.refill && !stopping() && scheduler.remainingUnits < lanes.size * 2) {
+      if (opts.refill && !stopping() && scheduler.remainingUnits < lanes.target * 2) {
         const more = opts.refill();
         if (more) scheduler.append(more);
       }
@@ -177,7 +177,7 @@ export function executePhase(
       void start(lane).then((ok) => {
         respawning--;
         if (ok) tally.worker(lane.worker.id, lane.worker.restarts);
-        if (lanes.size === 0) notRun += scheduler.clear();
+        if (lanes.gone) notRun += scheduler.clear();
         fillAll();
         maybeFinish();
       });
@@ -191,6 +191,10 @@ export function executePhase(
     };
 
     install({
+      joined(lane) {
+        tally.worker(lane.worker.id, lane.worker.restarts);
+        fill(lane);
+      },
       items(worker, items) {
         for (const item of items) {
           if (item.t !== 'error') continue;

@@ -2,7 +2,7 @@
 // what it was sent and has not answered, and when it must answer by. The process can be
 // replaced; the lane stays.
 import { performance } from 'node:perf_hooks';
-import type { Pool, WorkerHandle } from './pool.js';
+import { StoppedBeforeReady, type Pool, type WorkerHandle } from './pool.js';
 import type { WorkItem } from './schedule.js';
 import type { RunEvent } from './types.js';
 
@@ -31,11 +31,65 @@ export const HANG_GRACE_MS = 2000;
 export class Lanes {
   readonly all = new Map<string, Lane>();
   private watchdog: NodeJS.Timeout | undefined;
+  /** Workers forked and not ready yet: each joins as a lane the moment it is. */
+  private starting = 0;
+  /** How many lanes the work wants; a worker that gets ready beyond it is stopped. */
+  private wanted = Infinity;
 
   constructor(
     private pool: Pool,
     private emit: (event: RunEvent) => void,
+    /** A lane came up after its phase began: the phase gives it work. */
+    private joined: (lane: Lane) => void,
   ) {}
+
+  /**
+   * Starts workers up to `to` lanes. Resolves once there is a lane to give work to, not when all
+   * are ready: on few cores workers boot one after another, and the first need not wait for the
+   * last. Throws when no worker could start at all.
+   */
+  async grow(to: number): Promise<void> {
+    this.wanted = to;
+    const from = this.all.size + this.starting;
+    if (to <= from) return;
+    const firstUp = this.pool.launch(from, to).map(({ id, ready }) => {
+      this.starting++;
+      return ready.then(
+        (worker) => {
+          this.starting--;
+          if (this.all.size >= this.wanted) {
+            void this.pool.stopOne(worker);
+            return;
+          }
+          const lane = this.add(worker);
+          // It was forked with the count of its day; the pool may have been fitted since.
+          worker.send({ t: 'workers', count: this.count });
+          this.joined(lane);
+        },
+        (err: Error) => {
+          this.starting--;
+          // One stopped before it was up (the run ended or failed first) is no error.
+          if (!(err instanceof StoppedBeforeReady)) this.emit({ type: 'worker-error', workerId: id, error: { name: 'SpawnError', message: err.message } });
+          throw err;
+        },
+      );
+    });
+    try {
+      await Promise.any(firstUp);
+    } catch (err) {
+      if (this.all.size === 0) throw (err as AggregateError).errors[0];
+    }
+  }
+
+  /** Lanes there are or will be once the workers starting now are up. */
+  get target(): number {
+    return this.all.size + this.starting;
+  }
+
+  /** No lane is left and none is coming: work still queued can never run. */
+  get gone(): boolean {
+    return this.all.size === 0 && this.starting === 0;
+  }
 
   add(worker: WorkerHandle): Lane {
     const lane: Lane = { worker, inflight: [], chunks: 0, seq: 0, completed: 0, collecting: [], since: 0, touched: new Set() };
@@ -120,13 +174,20 @@ export class Lanes {
    */
   async fit(units: number, max: number): Promise<void> {
     const want = Math.max(1, Math.min(units, max));
-    if (want > this.all.size) {
-      for (const worker of await this.pool.grow(this.all.size, want)) this.add(worker);
-    } else if (want < this.all.size) {
+    if (want === this.target) return;
+    if (want > this.target) {
+      await this.grow(want);
+    } else {
+      this.wanted = want;
       const extra = [...this.all.values()].slice(want);
       for (const lane of extra) this.all.delete(lane.worker.id);
       await Promise.all(extra.map((lane) => this.pool.stopOne(lane.worker)));
-    } else return;
-    for (const lane of this.all.values()) lane.worker.send({ t: 'workers', count: this.all.size });
+    }
+    for (const lane of this.all.values()) lane.worker.send({ t: 'workers', count: this.count });
+  }
+
+  /** QA_WORKER_COUNT: the lanes the work wants, whether or not all are up yet. */
+  private get count(): number {
+    return Math.min(this.wanted, this.target);
   }
 }

@@ -27,6 +27,13 @@ const TAIL = 8 * 1024;
 /** After a worker exits, how long its last messages may take to arrive. */
 const DRAIN_MS = 200;
 
+/** A worker told to stop while it was still starting. */
+export class StoppedBeforeReady extends Error {
+  constructor(id: string) {
+    super(`worker ${id} was stopped before it was ready`);
+  }
+}
+
 export class WorkerHandle {
   /** Files this process has imported: the scheduler prefers sending it more of those. */
   readonly files = new Set<string>();
@@ -98,15 +105,13 @@ export class Pool {
     private listener: PoolListener,
   ) {}
 
-  /** Starts gw0..gw(n-1) at once and resolves when all of them said they are ready. */
-  async start(n: number): Promise<WorkerHandle[]> {
-    return this.grow(0, n);
-  }
-
-  /** Starts gw{from}..gw{to-1}, when there turns out to be more work than workers. */
-  async grow(from: number, to: number): Promise<WorkerHandle[]> {
+  /** Starts gw{from}..gw{to-1} at once: one promise each, settled when that worker is ready. */
+  launch(from: number, to: number): Array<{ id: string; ready: Promise<WorkerHandle> }> {
     this.total = Math.max(this.total, to);
-    return Promise.all(Array.from({ length: to - from }, (_, i) => this.spawn(`gw${from + i}`, 0)));
+    return Array.from({ length: to - from }, (_, i) => {
+      const id = `gw${from + i}`;
+      return { id, ready: this.spawn(id, 0) };
+    });
   }
 
   /** A fresh process under a dead worker's name. */
@@ -155,6 +160,10 @@ export class Pool {
         worker.exited = true;
         if (!ready) {
           rmSync(progressFile, { force: true });
+          if (worker.stopping) {
+            reject(new StoppedBeforeReady(id));
+            return;
+          }
           const tail = worker.outputTail().trim();
           reject(new Error(`worker ${id} exited with ${signal ?? `code ${code}`} before it was ready${tail ? `:\n${tail}` : ''}`));
           return;

@@ -69,7 +69,7 @@ export type Listener = (event: RunEvent) => void;
 type PlanHook = (chosen: TestMeta[], durations: ReadonlyMap<string, number>) => { units: Unit[]; keepOrder?: boolean; refill?: () => Unit[] | undefined };
 
 const TS_FILE = /\.(ts|mts)$/;
-const NO_PHASE: PhaseHandlers = { items() {}, exit() {}, cancel() {} };
+const NO_PHASE: PhaseHandlers = { joined() {}, items() {}, exit() {}, cancel() {} };
 
 export class Session {
   private listeners = new Set<Listener>();
@@ -217,12 +217,12 @@ export class Session {
     const failedBefore = o.failedFirst ? new Set(this.store.lastFailed()) : undefined;
     const { units, keepOrder, refill } = plan?.(chosen, durations) ?? { units: buildUnits(chosen, { dist: o.dist, count: o.count, durations, first: failedBefore }) };
     // A kept pool only grows: later runs may need every worker.
-    await lanes.fit(o.keepWorkers ? Math.max(units.length, lanes.size) : units.length, o.workers);
+    await lanes.fit(o.keepWorkers ? Math.max(units.length, lanes.target) : units.length, o.workers);
     for (const lane of lanes.values()) tally.worker(lane.worker.id, lane.worker.restarts);
     this.emit({
       type: 'run-start',
       mode,
-      workers: lanes.size,
+      workers: lanes.target,
       files: files.length,
       tests: chosen.length * o.count,
       deselected,
@@ -232,7 +232,7 @@ export class Session {
       ...(o.keyword ? { keyword: o.keyword } : {}),
     });
 
-    const scheduler = new Scheduler(units, { workers: lanes.size, keepOrder });
+    const scheduler = new Scheduler(units, { workers: lanes.target, keepOrder });
     const outcome = await executePhase(
       lanes,
       scheduler,
@@ -243,7 +243,7 @@ export class Session {
         rerunsDelay: o.rerunsDelay ?? 0,
         rerunsBackoff: o.rerunsBackoff ?? 1,
         maxFail: o.maxFail ?? 0,
-        maxWorkerRestarts: o.maxWorkerRestarts ?? 4 * lanes.size,
+        maxWorkerRestarts: o.maxWorkerRestarts ?? 4 * lanes.target,
         isCancelled: () => this.cancelled,
         refill,
       },
@@ -354,8 +354,8 @@ export class Session {
         },
         exit: (w, c, s, e) => this.phase.exit(w, c, s, e) },
     );
-    const lanes = new Lanes(this.pool, this.emit);
-    for (const worker of await this.pool.start(n)) lanes.add(worker);
+    const lanes = new Lanes(this.pool, this.emit, (lane) => this.phase.joined(lane));
+    await lanes.grow(n);
     this.lanes = lanes;
     return lanes;
   }

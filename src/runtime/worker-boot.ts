@@ -15,7 +15,9 @@ const hold = (msg: unknown) => early.push(msg);
 const exitWithController = () => process.exit(0);
 process.on('disconnect', exitWithController);
 
-process.once('message', async (init: WorkerInit) => {
+process.once('message', async (init: WorkerInit | { t: 'stop' }) => {
+  // Stopped before it was told who it is: nothing to tear down.
+  if (init.t !== 'init') process.exit(0);
   process.on('message', hold);
   Object.assign(process.env, init.env);
   if (process.cwd() !== init.cwd) process.chdir(init.cwd);

@@ -21,7 +21,7 @@ describe('workers', { concurrency: true }, () => {
   test('-n 3: tests report gw0..gw2 and see QA_WORKER_ID = workerId, QA_WORKER_COUNT = 3', async () => {
     const cwd = project('workers');
     const out = tempDir();
-    const r = await runQa(['-n', '3'], { cwd, env: { QA_E2E_OUT: out } });
+    const r = await runQa(['-n', '3'], { cwd, env: { QA_E2E_OUT: out, QA_E2E_SPREAD: '3' } });
     assertExit(r, 0);
     assert.match(r.stdout.split('\n')[0], / · 3 workers · /, explain(r));
     const res = results(r.stdout);
