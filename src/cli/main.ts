@@ -14,8 +14,9 @@ import { GithubReporter } from '../report/github.js';
 import { JsonReporter } from '../report/json.js';
 import { JUnitReporter } from '../report/junit.js';
 import { LineReporter, type Writer } from '../report/lines.js';
-import { VerdictJsonReporter, VerdictReporter } from '../report/verdict.js';
+import { VerdictJsonReporter, VerdictReporter, type Reproduce } from '../report/verdict.js';
 import type { StressVerdict } from '../core/stress.js';
+import type { WatchController } from '../watch/controller.js';
 import { parseArgs, parseWorkers, type CliRequest } from './args.js';
 import { loadConfig } from './config.js';
 
@@ -73,14 +74,13 @@ async function list(session: Session, json: boolean): Promise<number> {
 function attachReports(session: Session, req: CliRequest): void {
   if (req.junit) session.on(new JUnitReporter(resolve(req.junit)).onEvent);
   if (req.json && req.command === 'run') session.on(new JsonReporter(resolve(req.json)).onEvent);
+  if (req.json && req.command === 'stress') session.on(new VerdictJsonReporter(resolve(req.json)).onEvent);
   if (req.reporter === 'github') session.on(new GithubReporter(process.stdout).onEvent);
 }
 
 /** The TUI needs a terminal on both ends; --ci, CI=true or a pipe mean plain lines. */
 function wantsTui(req: CliRequest): boolean {
-  // `qa stress` and `qa watch` stay on plain lines until the TUI drives session.stress() and the
-  // watch controller: there every stress option and the verdict, and every watch behaviour, work.
-  return !req.ci && req.command === 'run' && Boolean(process.stdout.isTTY && process.stdin.isTTY) && !process.env.CI;
+  return !req.ci && req.command !== 'list' && Boolean(process.stdout.isTTY && process.stdin.isTTY) && !process.env.CI;
 }
 
 /** The user's own command line, with the count and seed that reach the failing iteration. */
@@ -98,13 +98,14 @@ function reproduceCommand(iteration: number, verdict: StressVerdict): string {
   return `npx qa ${args.map(shellQuote).join(' ')}`;
 }
 
+const reproduce: Reproduce = (_id, iteration, verdict) => reproduceCommand(iteration, verdict);
+
 function shellQuote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
 async function stress(session: Session, req: CliRequest, out: Writer): Promise<number> {
-  session.on(new VerdictReporter(out, { color: colorWanted(process.stdout), reproduce: (_id, iteration, v) => reproduceCommand(iteration, v) }).onEvent);
-  if (req.json) session.on(new VerdictJsonReporter(resolve(req.json)).onEvent);
+  session.on(new VerdictReporter(out, { color: colorWanted(process.stdout), reproduce }).onEvent);
   const { summary } = await session.stress(req.stress!);
   return summary.exitCode;
 }
@@ -142,10 +143,8 @@ async function headless(session: Session, req: CliRequest): Promise<number> {
  * (ending a watch session is the normal way out); stopped during a run, that run is cut and it
  * exits 2 like an interrupted pytest run; a second signal kills the workers at once (2).
  */
-async function watchHeadless(session: Session, req: CliRequest): Promise<number> {
-  // chokidar and the watch code load only for `qa watch`.
-  const [{ WatchController }, { attachHeadlessWatch }] = await Promise.all([import('../watch/controller.js'), import('../watch/headless.js')]);
-  const watch = new WatchController(session, { paths: req.paths, ids: req.ids, debounceMs: Number(process.env.QA_WATCH_DEBOUNCE_MS) || 100 });
+async function watchHeadless(session: Session, watch: WatchController): Promise<number> {
+  const { attachHeadlessWatch } = await import('../watch/headless.js');
   attachHeadlessWatch(session, watch, process.stdout, { color: colorWanted(process.stdout), version });
   let onSignal: (() => void) | undefined;
   try {
@@ -180,6 +179,19 @@ async function watchHeadless(session: Session, req: CliRequest): Promise<number>
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     }
+  }
+}
+
+/** `qa watch`, on a terminal (the TUI) or headless; either way the watcher is closed on the way out. */
+async function watchMode(session: Session, req: CliRequest, tui: boolean): Promise<number> {
+  // chokidar and the watch code load only for `qa watch`.
+  const { WatchController } = await import('../watch/controller.js');
+  const watch = new WatchController(session, { paths: req.paths, ids: req.ids, debounceMs: Number(process.env.QA_WATCH_DEBOUNCE_MS) || 100 });
+  try {
+    if (!tui) return await watchHeadless(session, watch);
+    const { runTui } = await import('../tui/index.js');
+    return await runTui(session, { version, warnings: session.warnings, mode: 'watch', watch });
+  } finally {
     await watch.close();
   }
 }
@@ -198,11 +210,12 @@ async function main(): Promise<number> {
     }
     if (req.json === '') throw new UsageError('--json needs a file name');
     attachReports(session, req);
-    if (watching) return await watchHeadless(session, req);
+    if (watching) return await watchMode(session, req, tui);
     if (tui) {
-      // Ink and React load only here: the headless path never pays for them.
+      // Ink and React load only for the TUI (here and in watchMode): headless never pays for them.
       const { runTui } = await import('../tui/index.js');
-      return await runTui(session, { version, warnings: session.warnings, mode: 'run' });
+      const mode = req.command === 'stress' ? ({ mode: 'stress', stress: req.stress, reproduce } as const) : ({ mode: 'run' } as const);
+      return await runTui(session, { version, warnings: session.warnings, ...mode });
     }
     return await headless(session, req);
   } finally {

@@ -8,13 +8,101 @@ import type { Writer } from './lines.js';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
+/** A styled piece of a verdict line: the headless reporter paints it, the TUI maps it to its tones. */
+export interface VerdictSeg {
+  text: string;
+  tone?: 'red' | 'green' | 'dim' | 'bold';
+}
+
+export type VerdictLine = VerdictSeg[];
+
+/** Gives the command that replays a failure: the count and seed that reach it. */
+export type Reproduce = (id: string, iteration: number, verdict: StressVerdict) => string;
+
+/**
+ * The verdict as styled lines (no banner): shared by both frontends so they cannot drift apart.
+ * Without `reproduce` (a TUI loop, which no command line replays) the first failure is only named.
+ */
+export function verdictLines(v: StressVerdict, reproduce?: Reproduce): VerdictLine[] {
+  const runs = [...v.failing, ...v.stable].reduce((n, t) => n + t.runs, 0);
+  const tests = v.failing.length + v.stable.length;
+  const lines: VerdictLine[] = [
+    [
+      {
+        text:
+          `${runs} runs of ${tests} test${tests === 1 ? '' : 's'} in ${ms(v.wallMs)} (${Math.round(v.runsPerSecond)} runs/s) · ` +
+          `${v.iterations} iterations · seed ${v.seed}${v.shuffled ? ' (shuffled)' : ''}${v.stoppedEarly ? ' · stopped early' : ''}`,
+      },
+    ],
+  ];
+  for (const t of v.failing) lines.push([], ...failingLines(t));
+  if (v.stable.length) {
+    const each = new Set(v.stable.map((t) => t.runs));
+    lines.push(
+      [],
+      [
+        { text: `${v.stable.length} test${v.stable.length === 1 ? '' : 's'} never failed`, tone: 'green' },
+        {
+          text:
+            ` (${each.size === 1 ? `${[...each][0]} runs each` : `${Math.min(...each)}–${Math.max(...each)} runs each`})` +
+            (v.stable.length <= 5 ? `: ${v.stable.map((t) => safe(t.id)).join(', ')}` : ''),
+        },
+      ],
+    );
+  }
+  if (v.firstFailure) {
+    const { id, iteration, workerId } = v.firstFailure;
+    if (reproduce) lines.push([], [{ text: 'reproduce the first failure:', tone: 'bold' }], [{ text: `  ${reproduce(id, iteration, v)}` }]);
+    else lines.push([], [{ text: `first failure: ${safe(id)}`, tone: 'bold' }]);
+    lines.push([{ text: `  (it failed on iteration ${iteration}, on ${workerId})` }]);
+  }
+  return lines;
+}
+
+function failingLines(t: TestVerdict): VerdictLine[] {
+  const [lo, hi] = t.ci95;
+  const workers = Object.entries(t.failedOn)
+    .sort(([a], [b]) => Number(a.slice(2)) - Number(b.slice(2)))
+    .map(([w, n]) => `${w}×${n}`)
+    .join(' ');
+  const out: VerdictLine[] = [
+    [{ text: `FAILING ${safe(t.id)}`, tone: 'red' }],
+    [
+      { text: `  ${t.failures} of ${t.runs} runs failed: ` },
+      { text: pct(t.failureRate), tone: 'red' },
+      { text: ` (95% CI ${pct(lo)}–${pct(hi)}) · ${ms(t.minMs)} / ${ms(t.medianMs)} / ${ms(t.maxMs)} min/median/max · failed on ${workers}` },
+    ],
+  ];
+  for (const sig of t.signatures) {
+    out.push([
+      { text: `  ${sig.count}× ${safe(sig.example)}` },
+      ...(sig.frame ? [{ text: ` at ${sig.frame}`, tone: 'dim' as const }] : []),
+      { text: ' ' },
+      { text: `(first at iteration ${sig.firstIteration})`, tone: 'dim' },
+    ]);
+    // Two signatures often share a first line; the diff lines show what tells them apart.
+    for (const line of diffLines(sig.message)) out.push([{ text: `      ${safe(line)}`, tone: 'dim' }]);
+  }
+  if (t.history.length) {
+    out.push([{ text: `  history: ${t.history.map((h) => `${h.failures}/${h.runs}`).join(', ')} (earlier stress runs, oldest first)`, tone: 'dim' }]);
+  }
+  return out;
+}
+
+function diffLines(message: string): string[] {
+  return message
+    .split('\n')
+    .filter((l) => /^[-+] {2,}\S/.test(l))
+    .slice(0, 4);
+}
+
+/** Headless `qa stress`: the verdict under a banner, written when the stress run ends. */
 export class VerdictReporter {
   private p: Paint;
 
-  /** `reproduce` gives the command that replays a failure: the count and seed that reach it. */
   constructor(
     private out: Writer,
-    private opts: { color: boolean; reproduce: (id: string, iteration: number, verdict: StressVerdict) => string },
+    private opts: { color: boolean; reproduce: Reproduce },
   ) {
     this.p = paint(opts.color);
   }
@@ -25,60 +113,9 @@ export class VerdictReporter {
 
   render(v: StressVerdict): string {
     const p = this.p;
-    const runs = [...v.failing, ...v.stable].reduce((n, t) => n + t.runs, 0);
-    const lines = ['', p.bold('========================= stress verdict ========================='), ''];
-    lines.push(
-      `${runs} runs of ${v.failing.length + v.stable.length} test${v.failing.length + v.stable.length === 1 ? '' : 's'} in ${ms(v.wallMs)} (${Math.round(v.runsPerSecond)} runs/s) · ` +
-        `${v.iterations} iterations · seed ${v.seed}${v.shuffled ? ' (shuffled)' : ''}${v.stoppedEarly ? ' · stopped early' : ''}`,
-    );
-    for (const t of v.failing) lines.push('', ...this.failing(t));
-    if (v.stable.length) {
-      lines.push('');
-      const each = new Set(v.stable.map((t) => t.runs));
-      lines.push(
-        p.green(`${v.stable.length} test${v.stable.length === 1 ? '' : 's'} never failed`) +
-          ` (${each.size === 1 ? `${[...each][0]} runs each` : `${Math.min(...each)}–${Math.max(...each)} runs each`})` +
-          (v.stable.length <= 5 ? `: ${v.stable.map((t) => safe(t.id)).join(', ')}` : ''),
-      );
-    }
-    if (v.firstFailure) {
-      lines.push('', p.bold('reproduce the first failure:'));
-      lines.push(`  ${this.opts.reproduce(v.firstFailure.id, v.firstFailure.iteration, v)}`);
-      lines.push(`  (it failed on iteration ${v.firstFailure.iteration}, on ${v.firstFailure.workerId})`);
-    }
-    lines.push('');
-    return lines.join('\n');
+    const body = verdictLines(v, this.opts.reproduce).map((line) => line.map((s) => (s.tone ? p[s.tone](s.text) : s.text)).join(''));
+    return ['', p.bold('========================= stress verdict ========================='), '', ...body, ''].join('\n');
   }
-
-  private failing(t: TestVerdict): string[] {
-    const p = this.p;
-    const [lo, hi] = t.ci95;
-    const workers = Object.entries(t.failedOn)
-      .sort(([a], [b]) => Number(a.slice(2)) - Number(b.slice(2)))
-      .map(([w, n]) => `${w}×${n}`)
-      .join(' ');
-    const out = [
-      p.red(`FAILING ${safe(t.id)}`),
-      `  ${t.failures} of ${t.runs} runs failed: ${p.red(pct(t.failureRate))} (95% CI ${pct(lo)}–${pct(hi)}) · ` +
-        `${ms(t.minMs)} / ${ms(t.medianMs)} / ${ms(t.maxMs)} min/median/max · failed on ${workers}`,
-    ];
-    for (const sig of t.signatures) {
-      out.push(`  ${sig.count}× ${safe(sig.example)}${sig.frame ? p.dim(` at ${sig.frame}`) : ''} ${p.dim(`(first at iteration ${sig.firstIteration})`)}`);
-      // Two signatures often share a first line; the diff lines show what tells them apart.
-      for (const line of diffLines(sig.message)) out.push(p.dim(`      ${safe(line)}`));
-    }
-    if (t.history.length) {
-      out.push(p.dim(`  history: ${t.history.map((h) => `${h.failures}/${h.runs}`).join(', ')} (earlier stress runs, oldest first)`));
-    }
-    return out;
-  }
-}
-
-function diffLines(message: string): string[] {
-  return message
-    .split('\n')
-    .filter((l) => /^[-+] {2,}\S/.test(l))
-    .slice(0, 4);
 }
 
 /** `qa stress --json FILE`: the verdict and the run summary as data. */

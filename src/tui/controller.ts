@@ -1,11 +1,14 @@
 // What the keys do. Plain TypeScript: it drives the session (the same methods the headless
-// frontend uses) and changes the store; the components only forward key presses here.
+// frontend uses), or in watch mode the watch controller, and changes the store; the components
+// only forward key presses here.
 import { parseExpr } from '../core/expr.js';
 import type { RunOverrides } from '../core/session.js';
+import type { StressOptions, StressVerdict } from '../core/stress.js';
 import type { RunEvent, RunSummary, TestResult } from '../core/types.js';
 import { EXIT } from '../core/types.js';
 import { safe } from '../report/format.js';
-import type { Filter, PromptKind, RunKind, TuiStore } from './store.js';
+import type { WatchFilter, WatchListener, WatchScope } from '../watch/controller.js';
+import { filterOf, selectionText, type Filter, type PromptKind, type RunKind, type TuiStore } from './store.js';
 import { detailLines, wrapLine } from './text.js';
 
 /** The session methods the TUI uses: the real Session, or a small fake in component tests. */
@@ -14,9 +17,25 @@ export interface SessionLike {
   on(listener: (e: RunEvent) => void): () => void;
   run(overrides?: RunOverrides): Promise<RunSummary>;
   rerunFailed(overrides?: RunOverrides): Promise<RunSummary>;
+  stress(stress: StressOptions, overrides?: RunOverrides): Promise<{ summary: RunSummary; verdict: StressVerdict }>;
   lastFailedIds(): string[];
   cancel(): void;
   kill?(): void;
+}
+
+/** The watch controller's methods the TUI uses: the real WatchController, or a fake in component tests. */
+export interface WatchLike {
+  readonly busy: boolean;
+  readonly scope: WatchScope;
+  on(listener: WatchListener): () => void;
+  start(): Promise<void>;
+  close(): Promise<void>;
+  settled(): Promise<void>;
+  runAll(): boolean;
+  rerunFailed(): boolean;
+  setScope(scope: WatchScope): void;
+  setFilter(filter: WatchFilter): void;
+  aside<T>(work: () => Promise<T>): Promise<T>;
 }
 
 /** What a key press looks like here (Ink's `useInput` arguments, normalised). */
@@ -38,13 +57,12 @@ export interface KeyPress {
   meta?: boolean;
 }
 
-export interface StressStart {
-  count: number;
-}
-
 export interface ControllerOptions {
-  mode: 'run' | 'stress';
-  stress?: StressStart;
+  mode: 'run' | 'stress' | 'watch';
+  /** `qa stress`: every option of the command line (count, until-fail, duration, shuffle…). */
+  stress?: StressOptions;
+  /** `qa watch`: the watch controller starts the runs; keys ask it for more. */
+  watch?: WatchLike;
   /** Keys can arrive: otherwise the first run's end is the end. */
   interactive: boolean;
   /** Rows the details view may scroll by a page. */
@@ -55,6 +73,8 @@ export interface ControllerOptions {
 }
 
 export const DEFAULT_LOOP = 100;
+/** A loop is a stress run of one test: its copies in order, no stop at the first failure. */
+const LOOP: Omit<StressOptions, 'count'> = { untilFail: false, shuffle: false, seed: 0, serialCopies: false };
 const MAX_LOOP = 1_000_000;
 
 /** UsageError from the engine (checked by name: the TUI may be a separate bundle). */
@@ -83,50 +103,70 @@ export class Controller {
     this.now = opts.now ?? (() => performance.now());
   }
 
+  /** A run is under way: one this controller launched, or one the watch controller started. */
   get running(): boolean {
-    return this.inFlight !== undefined;
+    return this.inFlight !== undefined || (this.opts.watch?.busy ?? false);
   }
 
   /** The first run: exactly what the command line asked for. */
   start(): void {
-    if (this.opts.mode === 'stress') this.launch('stress', this.stressOverrides({}));
-    else this.launch('all', {});
+    const watch = this.opts.watch;
+    if (watch) {
+      watch.start().catch((err: unknown) => this.store.runFailed([`qa watch: ${err instanceof Error ? err.message : String(err)}`]));
+      return;
+    }
+    this.launchAll({});
   }
 
   // ---------------------------------------------------------------- actions
 
   /** `a`: everything the current filter selects. */
   runAll(): void {
+    const watch = this.opts.watch;
+    if (watch) {
+      if (!this.busyMessage() && !this.finished) watch.runAll();
+      return;
+    }
     const f = this.store.filter;
-    const base: RunOverrides = { mark: f.mark, keyword: f.keyword, lastFailed: false };
-    if (this.opts.mode === 'stress') this.launch('stress', this.stressOverrides(base));
-    else this.launch('all', base);
+    this.launchAll({ mark: f.mark, keyword: f.keyword, lastFailed: false });
   }
 
-  /** `qa stress`: every selected test `count` times, copies spread one by one (as headless does). */
-  private stressOverrides(base: RunOverrides): RunOverrides {
-    return { ...base, count: this.opts.stress?.count ?? DEFAULT_LOOP, dist: 'load', mode: 'stress' };
+  /** A run of the selection: `qa stress` stresses it again, with every option of its command line. */
+  private launchAll(base: RunOverrides, onUsage?: () => void): void {
+    const stress = this.opts.stress;
+    if (this.opts.mode === 'stress' && stress) this.launch('stress', () => this.session.stress(stress, base).then((r) => r.summary), undefined, onUsage);
+    else this.launch('all', () => this.session.run(base), undefined, onUsage);
   }
 
   /** `f`: the tests that failed last time, whatever the filter says now. */
   rerunFailed(): void {
     if (this.busyMessage()) return;
-    const failed = this.session.lastFailedIds();
-    if (failed.length === 0) {
-      this.store.setMessage('nothing to rerun: no failures recorded', 'yellow');
+    const watch = this.opts.watch;
+    const none = () => this.store.setMessage('nothing to rerun: no failures recorded', 'yellow');
+    if (watch) {
+      if (!watch.rerunFailed()) none();
       return;
     }
-    this.launch('failed', { mark: undefined, keyword: undefined }, undefined, true);
+    if (this.session.lastFailedIds().length === 0) return none();
+    this.launch('failed', () => this.session.rerunFailed({ mark: undefined, keyword: undefined }));
   }
 
-  /** `l` then N: one test N times, copies spread over every worker at once. */
+  /** `l` then N: one test N times, copies spread over every worker at once, ending in a verdict. */
   loop(target: TestResult, times: number): void {
-    this.launch(
-      'loop',
-      // Only this test: no paths, filters or --lf from the command line, no retries hiding a race.
-      { ids: [target.id], paths: [], mark: undefined, keyword: undefined, lastFailed: false, failedFirst: false, count: times, dist: 'load', reruns: 0, maxFail: 0, mode: 'stress' },
-      target.id,
-    );
+    // Only this test: no paths, filters or --lf from the command line, no retries hiding a race.
+    const overrides: RunOverrides = { ids: [target.id], paths: [], mark: undefined, keyword: undefined, lastFailed: false, failedFirst: false, reruns: 0 };
+    const stress = () => this.session.stress({ ...LOOP, count: times }, overrides);
+    const watch = this.opts.watch;
+    // In watch mode saves wait for the loop, and its copies leave the failing list alone.
+    this.launch('loop', () => (watch ? watch.aside(stress) : stress()).then((r) => r.summary), target.id);
+  }
+
+  /** `w`: a save reruns only what it affects, or the whole selection. */
+  private toggleScope(watch: WatchLike): void {
+    const scope: WatchScope = watch.scope === 'all' ? 'affected' : 'all';
+    watch.setScope(scope);
+    this.store.watch!.scope = scope;
+    this.store.setMessage(scope === 'all' ? 'on save: every test file reruns (w: only the affected ones)' : 'on save: only the test files a change affects rerun (w: all)', 'cyan');
   }
 
   /** `x`: stop the run; the tests in flight are cut and the summary says what ran. */
@@ -154,6 +194,22 @@ export class Controller {
     this.store.view = { kind: 'main' };
     this.store.message = undefined;
     this.store.touch();
+    const watch = this.opts.watch;
+    if (watch) {
+      // Ending a watch is the normal way out (0); a run cut on the way is an interrupted run (2).
+      const cut = this.running;
+      if (cut) this.session.cancel();
+      void (async () => {
+        try {
+          // Closed first: no save may start another run while this one winds down.
+          await watch.close();
+          await this.idle();
+        } finally {
+          this.finish(cut ? EXIT.interrupted : EXIT.ok);
+        }
+      })();
+      return;
+    }
     if (this.running) this.session.cancel();
     else this.finish(this.exitCode);
   }
@@ -170,12 +226,12 @@ export class Controller {
     return true;
   }
 
-  private launch(kind: RunKind, overrides: RunOverrides, target?: string, failed = false, onUsage?: () => void): boolean {
+  private launch(kind: RunKind, start: () => Promise<RunSummary>, target?: string, onUsage?: () => void): boolean {
     if (this.busyMessage() || this.finished) return false;
     this.store.begin(kind, this.now(), target);
     let promise: Promise<RunSummary>;
     try {
-      promise = failed ? this.session.rerunFailed(overrides) : this.session.run(overrides);
+      promise = start();
     } catch (err) {
       promise = Promise.reject(err);
     }
@@ -200,7 +256,8 @@ export class Controller {
     this.inFlight = done.finally(() => {
       this.inFlight = undefined;
       this.store.touch();
-      if (this.store.phase === 'quitting' || !this.opts.interactive) this.finish(this.exitCode);
+      // A watch ends only by quitting, and quit() says with which code.
+      if (!this.opts.watch && (this.store.phase === 'quitting' || !this.opts.interactive)) this.finish(this.exitCode);
     });
     return true;
   }
@@ -270,6 +327,16 @@ export class Controller {
       case 'k':
         this.openPrompt('keyword');
         return;
+      case 'w':
+        if (this.opts.watch) this.toggleScope(this.opts.watch);
+        return;
+      case 'p':
+        if (this.opts.watch) this.openPrompt('files');
+        return;
+      case 't':
+        // The test name filter is the keyword expression, under the key watch users look for.
+        if (this.opts.watch) this.openPrompt('keyword');
+        return;
       case 'c':
         this.clearFilters();
         return;
@@ -334,14 +401,15 @@ export class Controller {
     const s = this.store;
     const now = s.filter;
     const initial = s.initialFilter;
-    const atInitial = now.mark === initial.mark && now.keyword === initial.keyword;
+    const atInitial = now.mark === initial.mark && now.keyword === initial.keyword && now.files === initial.files;
     if (atInitial && !initial.mark && !initial.keyword) {
       s.setMessage('no filters to clear', 'dim');
       return;
     }
     s.filter = atInitial ? {} : { ...initial };
+    this.opts.watch?.setFilter(s.filter);
     const none = !s.filter.mark && !s.filter.keyword;
-    s.setMessage(none ? 'filters cleared: every test (a runs them)' : `filters back to how qa started: ${describe(s.filter)} (c again: none)`, 'cyan');
+    s.setMessage(none ? 'filters cleared: every test (a runs them)' : `filters back to how qa started: ${selectionText(s.filter)} (c again: none)`, 'cyan');
   }
 
   private askLoop(target?: TestResult): void {
@@ -386,7 +454,7 @@ export class Controller {
       return;
     }
     if (k.up && p.kind !== 'loop') {
-      const current = p.kind === 'mark' ? s.filter.mark : s.filter.keyword;
+      const current = filterOf(s.filter, p.kind);
       s.setPrompt({ ...p, text: current ?? '', error: undefined });
       return;
     }
@@ -412,8 +480,8 @@ export class Controller {
       if (!this.busyMessage() && p.target) this.loop(p.target, n);
       return;
     }
-    const flag = p.kind === 'mark' ? '-m' : '-k';
-    if (text !== '') {
+    const flag = p.kind === 'mark' ? '-m' : p.kind === 'keyword' ? '-k' : 'files';
+    if (text !== '' && p.kind !== 'files') {
       try {
         parseExpr(text, flag);
       } catch (err) {
@@ -425,30 +493,28 @@ export class Controller {
       }
     }
     const previous: Filter = { ...s.filter };
-    const next: Filter = p.kind === 'mark' ? { ...s.filter, mark: text || undefined } : { ...s.filter, keyword: text || undefined };
+    const next: Filter = { ...s.filter, [p.kind]: text || undefined };
     s.filter = next;
     s.setPrompt(undefined);
+    const watch = this.opts.watch;
+    // The watch controller starts runs on saves too: they take the new filter from now on.
+    watch?.setFilter(next);
     if (this.running) {
       s.setMessage(`${flag} ${text ? `"${safe(text)}"` : '(none)'} applies to the next run (a)`, 'cyan');
       return;
     }
-    const base: RunOverrides = { mark: next.mark, keyword: next.keyword, lastFailed: false };
-    const revert = () => {
+    if (watch) {
+      this.runAll();
+      return;
+    }
+    this.launchAll({ mark: next.mark, keyword: next.keyword, lastFailed: false }, () => {
       s.filter = previous;
-    };
-    if (this.opts.mode === 'stress') this.launch('stress', this.stressOverrides(base), undefined, false, revert);
-    else this.launch('all', base, undefined, false, revert);
+    });
   }
 
-  /** Waits for the run in flight (if any) to settle. */
+  /** Waits for the run in flight (if any, the watch controller's too) to settle. */
   async idle(): Promise<void> {
     while (this.inFlight) await this.inFlight;
+    await this.opts.watch?.settled();
   }
-}
-
-function describe(f: Filter): string {
-  const parts: string[] = [];
-  if (f.mark) parts.push(`-m "${safe(f.mark)}"`);
-  if (f.keyword) parts.push(`-k "${safe(f.keyword)}"`);
-  return parts.join(' ') || 'no filter';
 }

@@ -4,7 +4,7 @@
 // never to the event stream: however many events arrive, there is at most one commit per frame.
 // buildFrame also does the layout: the live region always stays shorter than the terminal.
 import { pct, safe } from '../report/format.js';
-import { runTitle, selectionText, type Lane, type LogItem, type TuiStore } from './store.js';
+import { filterOf, runName, runTitle, selectionText, type Lane, type LogItem, type TuiStore } from './store.js';
 import {
   clock,
   detailLines,
@@ -83,7 +83,11 @@ function helpEntries(store: TuiStore): Array<[string, string]> {
   if (store.view.kind === 'detail') return [['↑↓', 'scroll'], ['esc', 'back'], ['l', 'loop this test'], ['q', 'quit']];
   if (store.view.kind === 'help') return [];
   if (store.picking) return [['enter', 'details'], ['l', 'loop'], ['esc', 'close'], ['a', 'run all'], ['f', 'failed'], ['?', 'help'], ['q', 'quit']];
-  if (store.active) return [['x', 'cancel'], ['↑↓', 'pick'], ['m', 'mark'], ['k', 'keyword'], ['?', 'help'], ['q', 'quit']];
+  const w = store.watch;
+  // In watch mode the scope key says what pressing it switches to.
+  const scope: [string, string] | undefined = w ? ['w', w.scope === 'all' ? 'affected' : 'all on save'] : undefined;
+  if (store.active) return w ? [['x', 'cancel'], ['↑↓', 'pick'], scope!, ['p', 'files'], ['t', 'test name'], ['?', 'help'], ['q', 'quit']] : [['x', 'cancel'], ['↑↓', 'pick'], ['m', 'mark'], ['k', 'keyword'], ['?', 'help'], ['q', 'quit']];
+  if (w) return [['a', 'run all'], ['f', 'failed'], scope!, ['p', 'files'], ['t', 'test name'], ['↑↓', 'pick'], ['l', 'loop'], ['m', 'mark'], ['c', 'clear'], ['?', 'help'], ['q', 'quit']];
   return [['a', 'run all'], ['f', 'failed'], ['m', 'mark'], ['k', 'keyword'], ['c', 'clear'], ['↑↓', 'pick'], ['l', 'loop'], ['?', 'help'], ['q', 'quit']];
 }
 
@@ -100,6 +104,19 @@ export const HELP_LINES: Array<[string, string]> = [
   ['h, ?', 'this help'],
   ['q, ctrl-c', 'quit (twice: stop the workers at once)'],
 ];
+
+/** `qa watch` has these too (after `f`). */
+export const WATCH_HELP_LINES: Array<[string, string]> = [
+  ['w', 'on save: rerun only the affected test files, or all of them'],
+  ['p', 'file filter: only test files whose path contains it (or matches a glob) run'],
+  ['t', 'test name filter (the -k keyword expression), e.g.  login or cart'],
+];
+
+function helpLines(store: TuiStore): Array<[string, string]> {
+  if (!store.watch) return HELP_LINES;
+  const at = HELP_LINES.findIndex(([k]) => k === 'f') + 1;
+  return [...HELP_LINES.slice(0, at), ...WATCH_HELP_LINES, ...HELP_LINES.slice(at)];
+}
 
 function helpBar(store: TuiStore, cols: number): Line {
   const entries = helpEntries(store);
@@ -173,7 +190,7 @@ function titleLine(store: TuiStore): Line {
   // A rerun of failures or a loop names its own tests; otherwise the filter says what runs.
   if (!run || run.kind === 'all' || run.kind === 'stress' || run.kind === 'watch') {
     // What this run selected once it started; before that, the filter it was asked with.
-    const selection = run?.startedAt !== undefined ? { mark: run.mark, keyword: run.keyword } : store.filter;
+    const selection = run?.startedAt !== undefined ? { mark: run.mark, keyword: run.keyword, files: run.fileFilter } : store.filter;
     line.push({ text: ' · ', tone: 'dim' }, { text: selectionText(selection), tone: 'cyan' });
   }
   if (run?.startedAt !== undefined) {
@@ -209,6 +226,47 @@ function countersLine(store: TuiStore, now: number): Line {
   return line;
 }
 
+/** Watch mode: what a save reruns, and what the latest save (or key) started. */
+function watchLine(store: TuiStore): Line {
+  const w = store.watch!;
+  const line: Line = [
+    { text: 'on save: ', tone: 'dim' },
+    { text: w.scope === 'all' ? 'all test files' : 'affected test files', tone: 'bold' },
+  ];
+  if (w.last) line.push({ text: ` · last: ${w.last}`, tone: 'dim' });
+  return line;
+}
+
+/** Watch mode: what fails now, from whichever run last ran it, until it passes. */
+function failingPanel(store: TuiStore, rows: number, want: number): Line[] {
+  if (rows <= 0) return [];
+  const failing = store.stillFailing();
+  const broken = [...(store.watch?.collectErrors ?? [])].sort();
+  const out: Line[] = [];
+  if (failing.length) {
+    out.push([{ text: `still failing (${failing.length}):`, tone: 'red' }]);
+    const room = rows - 1 - (broken.length ? 1 : 0);
+    const shown = failing.length > room ? Math.max(0, room - 1) : failing.length;
+    for (const r of failing.slice(0, shown)) {
+      out.push([
+        { text: '  ✗ ', tone: 'red' },
+        { text: shortName(r) },
+        { text: `  [${r.workerId}]${r.error ? ` ${safe(r.error.message.split('\n')[0] ?? '')}` : ''}`, tone: 'dim' },
+      ]);
+    }
+    if (shown < failing.length) out.push([{ text: `  … ${failing.length - shown} more (↑↓ to pick them)`, tone: 'dim' }]);
+  }
+  if (broken.length) out.push([{ text: `files that do not import: ${broken.map(safe).join(', ')}`, tone: 'red' }]);
+  return out.slice(0, Math.min(rows, want));
+}
+
+/** Rows the failing panel would like: a heading, up to six failures, the import errors. */
+function failingWant(store: TuiStore): number {
+  const n = store.watch?.failing?.size ?? 0;
+  const broken = store.watch?.collectErrors?.size ? 1 : 0;
+  return (n ? 1 + Math.min(n, 6) : 0) + broken;
+}
+
 function statusLine(store: TuiStore, now: number): Line {
   if (store.message) return [{ text: store.message.text, ...(store.message.tone ? { tone: store.message.tone } : {}) }];
   const run = store.run;
@@ -230,6 +288,14 @@ function statusLine(store: TuiStore, now: number): Line {
   if (!run) return [{ text: 'ready: a runs the tests', tone: 'dim' }];
   if (run.error) return [{ text: `error: ${safe(run.error)}`, tone: 'red' }];
   const s = run.summary;
+  if (store.watch) {
+    const failing = store.watch.failing?.size ?? 0;
+    return [
+      { text: 'waiting for changes', tone: 'bold' },
+      ...(s ? [{ text: ` · ${runName(run)} exit ${s.exitCode}`, tone: s.exitCode === 0 ? ('green' as const) : s.exitCode === 5 ? ('yellow' as const) : ('red' as const) }] : []),
+      { text: ` · ${failing ? `f reruns ${plural(failing, 'failing test')} · ` : ''}a runs all · save a file to rerun what it affects`, tone: 'dim' },
+    ];
+  }
   if (!s) return [{ text: 'ready', tone: 'dim' }];
   const tips: string[] = [];
   const failedIds = run.count > 1 ? new Set(store.failures.map((r) => r.id)).size : store.failures.length;
@@ -249,10 +315,11 @@ function promptLine(store: TuiStore, cols: number, color: boolean): Line | undef
   let hint: string;
   switch (p.kind) {
     case 'mark':
-    case 'keyword': {
-      const now = p.kind === 'mark' ? store.filter.mark : store.filter.keyword;
-      label = p.kind === 'mark' ? '-m › ' : '-k › ';
-      hint = `  now: ${now ? safe(now) : 'none'} · ↑ edits it · empty: none · esc cancels`;
+    case 'keyword':
+    case 'files': {
+      const now = filterOf(store.filter, p.kind);
+      label = p.kind === 'mark' ? '-m › ' : p.kind === 'keyword' ? '-k › ' : 'files › ';
+      hint = `  now: ${now ? safe(now) : 'none'}${p.kind === 'files' ? ' · part of a path, or a glob' : ''} · ↑ edits it · empty: none · esc cancels`;
       break;
     }
     case 'loop':
@@ -322,9 +389,9 @@ function detailPanel(store: TuiStore, rows: number, cols: number): Line[] {
   return out;
 }
 
-function helpPanel(rows: number): Line[] {
+function helpPanel(store: TuiStore, rows: number): Line[] {
   const lines: Line[] = [[{ text: 'keys', tone: 'bold' }]];
-  for (const [k, what] of HELP_LINES) lines.push([{ text: `  ${k.padEnd(11)}`, tone: 'bold' }, { text: what }]);
+  for (const [k, what] of helpLines(store)) lines.push([{ text: `  ${k.padEnd(11)}`, tone: 'bold' }, { text: what }]);
   lines.push([{ text: 'any key closes this help', tone: 'dim' }]);
   return lines.slice(0, Math.max(0, rows));
 }
@@ -369,7 +436,12 @@ export function buildFrame(store: TuiStore, now: number, size: Size, opts: Build
   const budget = rows - 1;
   let showTitle = true;
   let showHelp = store.phase !== 'quitting';
-  let avail = budget - 1 - (showTitle ? 1 : 0) - 1 - promptError.length - (showHelp ? 1 : 0);
+  let showWatch = store.watch !== undefined;
+  let avail = budget - 1 - (showTitle ? 1 : 0) - (showWatch ? 1 : 0) - 1 - promptError.length - (showHelp ? 1 : 0);
+  if (avail < 1 && showWatch) {
+    showWatch = false;
+    avail++;
+  }
   if (avail < 1 && showHelp) {
     showHelp = false;
     avail++;
@@ -389,14 +461,16 @@ export function buildFrame(store: TuiStore, now: number, size: Size, opts: Build
   const lines: Line[] = [];
   if (showTitle) lines.push(titleLine(store));
   lines.push(countersLine(store, now));
+  if (showWatch) lines.push(watchLine(store));
   const view = store.view;
-  if (view.kind === 'help') lines.push(...helpPanel(avail));
+  if (view.kind === 'help') lines.push(...helpPanel(store, avail));
   else if (view.kind === 'detail') lines.push(...detailPanel(store, avail, cols));
   else {
     const all = store.laneList();
     const pickWant = store.picking ? Math.min(store.pickList().length, 8) + 1 : 0;
     const pickMin = Math.min(pickWant, 4);
-    const laneRoom = Math.max(0, avail - pickMin);
+    const failWant = failingWant(store);
+    const laneRoom = Math.max(0, avail - pickMin - Math.min(failWant, 3));
     let shown = all.length;
     let more: Line | undefined;
     if (all.length > laneRoom) {
@@ -407,7 +481,9 @@ export function buildFrame(store: TuiStore, now: number, size: Size, opts: Build
     }
     for (const lane of all.slice(0, shown)) lines.push(laneLine(laneView(store, lane, now, active, trailWidth), cols, trailWidth));
     if (more) lines.push(more);
-    const pickRows = Math.min(pickWant, avail - shown - (more ? 1 : 0));
+    const failRows = Math.min(failWant, avail - shown - (more ? 1 : 0) - pickMin);
+    lines.push(...failingPanel(store, failRows, failWant));
+    const pickRows = Math.min(pickWant, avail - shown - (more ? 1 : 0) - Math.max(0, failRows));
     if (store.picking) lines.push(...pickerPanel(store, pickRows, store.run?.count ?? 1));
   }
   lines.push(prompt ?? statusLine(store, now));

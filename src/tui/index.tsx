@@ -1,19 +1,26 @@
 // The TUI frontend: called by src/cli/main.ts when stdin and stdout are terminals.
 // Events → store (store.ts) → frames at a capped rate (frame.ts) → Ink components (app.tsx);
-// keys → controller (controller.ts) → session. The first run starts before Ink has even loaded.
+// keys → controller (controller.ts) → session, or the watch controller in watch mode. The first
+// run starts before Ink has even loaded.
 import { appendFileSync } from 'node:fs';
 import type { Session } from '../core/session.js';
 import type { StressOptions } from '../core/stress.js';
 import { colorWanted } from '../report/format.js';
-import { Controller, type SessionLike } from './controller.js';
+import type { Reproduce } from '../report/verdict.js';
+import { Controller, type SessionLike, type WatchLike } from './controller.js';
 import { Publisher, type Size } from './frame.js';
 import { TuiStore } from './store.js';
 
 export interface TuiOptions {
   version: string;
   warnings: readonly string[];
-  mode: 'run' | 'stress';
+  mode: 'run' | 'stress' | 'watch';
+  /** `qa stress`: the command line's options. */
   stress?: StressOptions;
+  /** `qa stress`: the command that replays a failure (built by the CLI, which knows its argv). */
+  reproduce?: Reproduce;
+  /** `qa watch`: the watch controller, not started yet. */
+  watch?: WatchLike;
 }
 
 export interface TuiStreams {
@@ -26,14 +33,22 @@ export interface TuiStreams {
 export async function runTui(session: Session | SessionLike, opts: TuiOptions, streams: TuiStreams = { stdout: process.stdout, stdin: process.stdin, stderr: process.stderr }): Promise<number> {
   const { stdout, stdin } = streams;
   const size = (): Size => ({ rows: stdout.rows || 24, cols: stdout.columns || 80 });
-  const store = new TuiStore({ version: opts.version, filter: { mark: session.opts.mark, keyword: session.opts.keyword }, warnings: opts.warnings });
+  const store = new TuiStore({
+    version: opts.version,
+    filter: { mark: session.opts.mark, keyword: session.opts.keyword },
+    warnings: opts.warnings,
+    ...(opts.reproduce ? { reproduce: opts.reproduce } : {}),
+    ...(opts.watch ? { watch: { scope: opts.watch.scope } } : {}),
+  });
   const off = session.on(store.apply);
+  const offWatch = opts.watch?.on(store.applyWatch);
   const color = colorWanted(stdout);
   const publisher = new Publisher(store, { size, color });
   const interactive = Boolean(stdin.isTTY);
   const controller = new Controller(session, store, {
     mode: opts.mode,
-    ...(opts.stress ? { stress: { count: opts.stress.count } } : {}),
+    ...(opts.stress ? { stress: opts.stress } : {}),
+    ...(opts.watch ? { watch: opts.watch } : {}),
     interactive,
     pageRows: () => size().rows - 6,
     cols: () => size().cols,
@@ -80,6 +95,7 @@ export async function runTui(session: Session | SessionLike, opts: TuiOptions, s
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     off();
+    offWatch?.();
     offStats?.();
     // A run cut by a second q may still be settling: let the session finish it before close().
     await Promise.race([controller.idle(), new Promise((r) => setTimeout(r, 2000).unref())]);

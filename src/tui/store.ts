@@ -1,9 +1,14 @@
 // The TUI's state, folded from the session's RunEvents without React. `apply` is O(1) per event
 // (a run of 12,000 tiny tests is 24,000 events); React sees this state only through the frames
 // the publisher (frame.ts) builds at a capped rate. Finished output (failures as they happen,
-// errors, run summaries) is queued as log items for Ink's <Static>; everything else is live state.
+// errors, run summaries, stress verdicts) is queued as log items for Ink's <Static>; everything
+// else is live state. In watch mode the watch controller's events are folded here too.
+import type { StressVerdict } from '../core/stress.js';
 import type { RunEvent, RunSummary, TestResult } from '../core/types.js';
 import { displayId, ms, pct, safe } from '../report/format.js';
+import { verdictLines, type Reproduce } from '../report/verdict.js';
+import type { WatchEvent, WatchScope } from '../watch/controller.js';
+import { describeRun, describeSkip } from '../watch/describe.js';
 import { errorLine, markOf, plural, shortId, type Line, type Mark, type Tone } from './text.js';
 
 export type Phase = 'idle' | 'starting' | 'running' | 'cancelling' | 'quitting';
@@ -70,6 +75,20 @@ export interface RunState {
   summary?: RunSummary;
   /** The run was refused (usage error) or blew up: what to show. */
   error?: string;
+  /** Stress runs and loops: what session.stress() concluded. */
+  verdict?: StressVerdict;
+  /** Watch runs: the file filter they ran under. */
+  fileFilter?: string;
+}
+
+/** Watch mode: what the watch controller does on a save, and what still fails across its runs. */
+export interface WatchState {
+  scope: WatchScope;
+  /** What started the latest run (or skip), and what it selected. */
+  last?: string;
+  /** The watch controller's own collections (live): tests failing since a run, until they pass. */
+  failing?: ReadonlyMap<string, TestResult>;
+  collectErrors?: ReadonlySet<string>;
 }
 
 /** One block of finished output for <Static>; `key` never repeats. */
@@ -80,7 +99,7 @@ export interface LogItem {
 
 export type View = { kind: 'main' } | { kind: 'help' } | { kind: 'detail'; result: TestResult; count: number; scroll: number };
 
-export type PromptKind = 'mark' | 'keyword' | 'loop';
+export type PromptKind = 'mark' | 'keyword' | 'files' | 'loop';
 
 export interface Prompt {
   kind: PromptKind;
@@ -94,6 +113,8 @@ export interface Prompt {
 export interface Filter {
   mark?: string;
   keyword?: string;
+  /** Watch mode: a substring or glob of the test file paths that may run. */
+  files?: string;
 }
 
 export interface Message {
@@ -106,6 +127,10 @@ export interface StoreOptions {
   filter: Filter;
   /** The session's cache warnings: a live array that may grow during a run. */
   warnings?: readonly string[];
+  /** The command line that replays a stress failure (`qa stress` only: the CLI knows its argv). */
+  reproduce?: Reproduce;
+  /** Watch mode, and what a save reruns at first. */
+  watch?: { scope: WatchScope };
 }
 
 const EMPTY_COUNTS = (): Counts => ({ passed: 0, failed: 0, flaky: 0, skipped: 0, todo: 0 });
@@ -124,6 +149,8 @@ export class TuiStore {
   perTest = new Map<string, { passed: number; failed: number; logged: number }>();
   /** Bumped whenever `results` changes (the picker's list is cached on it). */
   resultsVersion = 0;
+  /** Set in watch mode. */
+  readonly watch: WatchState | undefined;
 
   filter: Filter;
   /** The filter qa started with (config and command line); `c` comes back to it. */
@@ -143,12 +170,15 @@ export class TuiStore {
   private logKey = 0;
   private warningsShown = 0;
   private warnings: readonly string[];
+  private reproduce: Reproduce | undefined;
 
   constructor(opts: StoreOptions) {
     this.version = opts.version;
     this.filter = { ...opts.filter };
     this.initialFilter = { ...opts.filter };
     this.warnings = opts.warnings ?? [];
+    this.reproduce = opts.reproduce;
+    this.watch = opts.watch ? { scope: opts.watch.scope } : undefined;
   }
 
   /** Anything changed: a frame is due. */
@@ -168,7 +198,7 @@ export class TuiStore {
 
   /** The controller asked the session for a run; events follow (or an error). */
   begin(kind: RunKind, now: number, target?: string): void {
-    this.run = this.newRun(kind, kind === 'loop' || kind === 'stress' ? 'stress' : 'run', now, target);
+    this.run = this.newRun(kind, kind === 'loop' || kind === 'stress' ? 'stress' : kind === 'watch' ? 'watch' : 'run', now, target);
     if (this.phase !== 'quitting') this.phase = 'starting';
     this.busy = true;
     this.message = undefined;
@@ -264,6 +294,9 @@ export class TuiStore {
       case 'run-end':
         this.runEnd(e.summary, now ?? performance.now());
         break;
+      case 'stress-end':
+        this.stressEnd(e.verdict);
+        break;
       default:
         // Events this TUI does not show (newer engines may add some).
         return;
@@ -355,6 +388,62 @@ export class TuiStore {
     this.log(summaryLines(run, s, this.perTest, this.results));
   }
 
+  private stressEnd(v: StressVerdict): void {
+    const run = this.run;
+    if (run) run.verdict = v;
+    // The command line replays only what it selected itself: not a loop, nor a stress rerun after m/k.
+    const own = run?.kind === 'stress' && run.mark === this.initialFilter.mark && run.keyword === this.initialFilter.keyword;
+    const body = verdictLines(v, own ? this.reproduce : undefined).map((line): Line => line.map((seg) => ({ ...seg, text: safe(seg.text) })));
+    this.log([[{ text: `── verdict of ${run ? runTitle(run) : 'the stress run'} ──`, tone: 'bold' }], ...body]);
+  }
+
+  // ---------------------------------------------------------------- watch mode
+
+  /** Folds one event of the watch controller (runs it starts, skips, errors, idle). */
+  readonly applyWatch = (e: WatchEvent, now?: number): void => {
+    const w = this.watch;
+    if (!w) return;
+    switch (e.type) {
+      case 'watch-run': {
+        this.begin('watch', now ?? performance.now());
+        this.run!.fileFilter = this.filter.files;
+        const what = describeRun(e);
+        w.last = `${what} → ${plural(e.files.length, 'test file')}`;
+        const shown = e.files.slice(0, 8).map(safe).join(', ') + (e.files.length > 8 ? `, … ${e.files.length - 8} more` : '');
+        const lines: Line[] = [[{ text: `qa watch: ${what} · selected ${plural(e.files.length, 'test file')}${e.files.length ? `: ${shown}` : ''}`, tone: 'cyan' }]];
+        if (e.dropped.length) lines.push([{ text: `qa watch: dropped the tests of ${e.dropped.map(safe).join(', ')}`, tone: 'dim' }]);
+        this.log(lines);
+        break;
+      }
+      case 'watch-skip':
+        w.last = describeSkip(e);
+        this.log([[{ text: `qa watch: ${w.last}`, tone: 'dim' }], ...(e.dropped.length ? [[{ text: `qa watch: dropped the tests of ${e.dropped.map(safe).join(', ')}`, tone: 'dim' as const }]] : [])]);
+        break;
+      case 'watch-error':
+        if (this.run && !this.run.summary && !this.run.error && this.busy) {
+          this.runFailed([e.message]);
+          return;
+        }
+        this.log([[{ text: 'qa watch: error: ', tone: 'red' }, { text: safe(e.message) }]]);
+        break;
+      case 'watch-idle':
+        w.failing = e.failing;
+        w.collectErrors = e.collectErrors;
+        // The picker lists what still fails from earlier runs too.
+        this.resultsVersion++;
+        this.settled();
+        return;
+    }
+    this.touch();
+  };
+
+  /** Watch mode: the tests failing now, from this run or earlier ones, by id. */
+  stillFailing(): TestResult[] {
+    const failing = this.watch?.failing;
+    if (!failing || failing.size === 0) return [];
+    return [...failing.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
   lane(id: string): Lane {
     let lane = this.lanes.get(id);
     if (!lane) {
@@ -398,13 +487,18 @@ export class TuiStore {
 
   private pickCache: { version: number; list: TestResult[] } | undefined;
 
-  /** Results to pick from: failures first, then flaky, then the rest, each in arrival order. */
+  /**
+   * Results to pick from: failures first (in watch mode, then those still failing from earlier
+   * runs), then flaky, then the rest, each in arrival order.
+   */
   pickList(): TestResult[] {
     if (this.pickCache && this.pickCache.version === this.resultsVersion) return this.pickCache.list;
     const flaky: TestResult[] = [];
     const rest: TestResult[] = [];
     for (const r of this.results) if (r.status !== 'failed') (r.status === 'flaky' ? flaky : rest).push(r);
-    const list = this.failures.concat(flaky, rest);
+    const seen = new Set(this.results.map((r) => r.id));
+    const earlier = this.stillFailing().filter((r) => !seen.has(r.id));
+    const list = this.failures.concat(earlier, flaky, rest);
     this.pickCache = { version: this.resultsVersion, list };
     return list;
   }
@@ -478,9 +572,15 @@ export function runName(run: RunState): string {
   return runTitle({ ...run, target: undefined }).replace(/ ×\d+$/, '');
 }
 
-/** `-m "smoke" -k "login"`, or `all tests`. */
+/** The filter a prompt edits. */
+export function filterOf(f: Filter, kind: Exclude<PromptKind, 'loop'>): string | undefined {
+  return kind === 'mark' ? f.mark : kind === 'keyword' ? f.keyword : f.files;
+}
+
+/** `files "api/" -m "smoke" -k "login"`, or `all tests`. */
 export function selectionText(f: Filter): string {
   const parts: string[] = [];
+  if (f.files) parts.push(`files "${safe(f.files)}"`);
   if (f.mark) parts.push(`-m "${safe(f.mark)}"`);
   if (f.keyword) parts.push(`-k "${safe(f.keyword)}"`);
   return parts.length ? parts.join(' ') : 'all tests';
@@ -500,8 +600,9 @@ function failureLines(r: TestResult, count: number): Line[] {
 
 function summaryLines(run: RunState, s: RunSummary, perTest: Map<string, { passed: number; failed: number }>, results: TestResult[]): Line[] {
   const lines: Line[] = [];
-  if (perTest.size > 0) {
-    // Loops and stress runs: the failure rate per test is the answer.
+  // Stress runs and loops end with their verdict instead (stress-end comes next).
+  if (perTest.size > 0 && run.mode !== 'stress') {
+    // --count: the failure rate per test is the answer.
     const rows = [...perTest.entries()].sort((a, b) => b[1].failed - a[1].failed || a[0].localeCompare(b[0]));
     const shown = rows.slice(0, 10);
     for (const [id, t] of shown) {

@@ -4,15 +4,7 @@ import type { Session } from '../core/session.js';
 import { safe } from '../report/format.js';
 import { LineReporter, type Writer } from '../report/lines.js';
 import type { WatchController, WatchEvent } from './controller.js';
-import type { FileChanges } from './watcher.js';
-
-export function describeChanges(c: FileChanges): string {
-  const parts: string[] = [];
-  if (c.changed.length) parts.push(`changed ${c.changed.map(safe).join(', ')}`);
-  if (c.added.length) parts.push(`added ${c.added.map(safe).join(', ')}`);
-  if (c.deleted.length) parts.push(`deleted ${c.deleted.map(safe).join(', ')}`);
-  return parts.join(' · ');
-}
+import { describeRun, describeSkip } from './describe.js';
 
 export function attachHeadlessWatch(session: Session, watch: WatchController, out: Writer, opts: { color: boolean; version: string }): () => void {
   let reporter: LineReporter | undefined;
@@ -21,8 +13,7 @@ export function attachHeadlessWatch(session: Session, watch: WatchController, ou
   const onWatch = (e: WatchEvent) => {
     switch (e.type) {
       case 'watch-run': {
-        const why = e.changes ? describeChanges(e.changes) : 'first run';
-        out.write(`\nqa watch: run ${e.run} · ${e.all && e.changes ? `config changed, rerunning all · ${why}` : why}\n`);
+        out.write(`\nqa watch: run ${e.run} · ${describeRun(e)}\n`);
         if (e.dropped.length) out.write(`qa watch: dropped the tests of ${e.dropped.map(safe).join(', ')}\n`);
         out.write(`qa watch: selected ${e.files.length} test file${e.files.length === 1 ? '' : 's'}: ${e.files.map(safe).join(', ')}\n`);
         off?.();
@@ -32,7 +23,7 @@ export function attachHeadlessWatch(session: Session, watch: WatchController, ou
         break;
       }
       case 'watch-skip':
-        out.write(`\nqa watch: ${describeChanges(e.changes)} · no test file depends on it\n`);
+        out.write(`\nqa watch: ${describeSkip(e)}\n`);
         if (e.dropped.length) out.write(`qa watch: dropped the tests of ${e.dropped.map(safe).join(', ')}\n`);
         break;
       case 'watch-error':

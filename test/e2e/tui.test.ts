@@ -2,6 +2,8 @@
 // back from the screen. Each test gets its own tmux server (a private socket) and a small project.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { project, QA_BIN } from './helpers.ts';
 
@@ -251,12 +253,123 @@ describe('the TUI in a real terminal', { skip, concurrency: false }, () => {
       const during = await t.waitFor(/^\d+ passed {2}\d+ failed .*\(\d+% failed\) {2}\d+ remaining/m);
       assert.match(during, /loop #2 racy\.test\.mjs › every fourth copy fails ×20/);
       assertOneFrame(during);
-      const done = await t.waitFor(/^qa: 15 passed, 5 failed, 0 skipped · loop #2$/m);
+      const done = await t.waitFor(/^── verdict of loop #2 racy\.test\.mjs › every fourth copy fails ×20 ──$/m);
+      assert.match(done, /^qa: 15 passed, 5 failed, 0 skipped · loop #2$/m);
       assert.match(done, /^15 passed {2}5 failed {2}0 flaky {2}0 skipped {2}\(25% failed\)/m);
-      assert.match(done, /racy\.test\.mjs::every fourth copy fails 5\/20 failed \(25%\)/);
+      // The loop is a stress run of one test: it ends with the same verdict as qa stress.
+      assert.match(done, /^FAILING racy\.test\.mjs::every fourth copy fails\n {2}5 of 20 runs failed: 25\.0% \(95% CI 11\.2%–46\.9%\)/m);
+      assert.match(done, /^ {2}5× copy \d+ lost the race at racy\.test\.mjs:4 \(first at iteration 4\)$/m);
       assertOneFrame(done);
       await t.keys('q');
       await t.waitFor(/^EXIT=1$/m);
+    } finally {
+      t.close();
+    }
+  });
+
+  test('qa stress opens the TUI: every copy in the lanes, then the verdict; --json still writes it; q exits 1', async () => {
+    const dir = newProject();
+    const t = await new Terminal(dir, { cols: 160, rows: 40 }, { NO_COLOR: '1' }).ready();
+    try {
+      t.run(qa('stress racy.test.mjs --count 30 -n 2 --json verdict.json'));
+      const during = await t.waitFor(/^gw\d [⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] racy\.test\.mjs › every fourth copy fails \[\d+\/30\]/m);
+      assert.match(during, /^qa \S+ {2}stress #1 ×30 · all tests · 2 workers · load$/m);
+      const done = await t.waitFor(/^── verdict of stress #1 ×30 ──$/m, 20_000);
+      assert.match(done, /^30 runs of 1 test in .* · 30 iterations · seed \d+$/m);
+      assert.match(done, /^FAILING racy\.test\.mjs::every fourth copy fails\n {2}7 of 30 runs failed: 23\.3% \(95% CI 11\.8%–40\.9%\) · .* failed on gw\d×\d+/m);
+      assert.match(done, /^ {2}7× copy \d+ lost the race at racy\.test\.mjs:4 \(first at iteration 4\)$/m);
+      assert.match(done, /^23 passed {2}7 failed {2}0 flaky {2}0 skipped {2}\(23% failed\)/m);
+      assert.match(done, HELP_BAR);
+      await t.keys('q');
+      await t.waitFor(/^EXIT=1$/m);
+      const json = JSON.parse(readFileSync(join(dir, 'verdict.json'), 'utf8')) as { verdict: { failing: Array<{ id: string; runs: number; failures: number }> } };
+      assert.deepEqual(
+        json.verdict.failing.map((f) => [f.id, f.runs, f.failures]),
+        [['racy.test.mjs::every fourth copy fails', 30, 7]],
+      );
+    } finally {
+      t.close();
+    }
+  });
+
+  test('qa stress --until-fail stops at the first failure and shows the command that replays it', async () => {
+    const t = await new Terminal(newProject(), { cols: 160, rows: 40 }).ready();
+    try {
+      t.run(qa('stress racy.test.mjs --count 30 -n 2 --until-fail'));
+      const done = await t.waitFor(/^reproduce the first failure:\n {2}npx qa stress racy\.test\.mjs -n 2 --count \d+\n {2}\(it failed on iteration \d+, on gw\d\)$/m, 20_000);
+      const [, count, iteration] = /--count (\d+)\n {2}\(it failed on iteration (\d+)/.exec(done)!;
+      assert.equal(count, iteration);
+      assert.equal(Number(count) % 4, 0, 'only every fourth copy fails');
+      assert.match(done, /· stopped early$/m);
+      assert.match(done, /stopped after 1 failure \(-x\); \d+ not run/);
+      await t.keys('q');
+      await t.waitFor(/^EXIT=1$/m);
+    } finally {
+      t.close();
+    }
+  });
+
+  test('qa watch opens the TUI: a save reruns its dependents, failures stay until fixed, w widens, p narrows, q exits 0', async () => {
+    const files: Record<string, string> = {
+      'qa.config.mjs': "export default { include: ['test/**/*.test.ts'] };\n",
+      'src/math.ts': 'export const add = (a: number, b: number): number => a + b;\n',
+      'src/strings.ts': 'export const upper = (s: string): string => s.toUpperCase();\n',
+      'test/math.test.ts': "import { test, expect } from 'qa-lanes';\nimport { add } from '../src/math.js';\ntest('adds', () => { expect(add(1, 2)).toBe(3); });\n",
+      'test/strings.test.ts': "import { test, expect } from 'qa-lanes';\nimport { upper } from '../src/strings.js';\ntest('upper', () => { expect(upper('a')).toBe('A'); });\n",
+    };
+    const dir = project(null, files);
+    let saves = 0;
+    // Each save changes the file's text, so the watcher always sees a change.
+    const save = (rel: string, text: string) => writeFileSync(join(dir, rel), `${text}// save ${++saves}\n`);
+    const t = await new Terminal(dir, { cols: 120, rows: 40 }, { NO_COLOR: '1' }).ready();
+    /** Waits until watch run `n` is over and the TUI waits for the next save. */
+    const idle = (n: number) => t.waitFor(new RegExp(`^waiting for changes · watch #${n} exit \\d`, 'm'), 20_000);
+    try {
+      t.run(qa('watch -n 2'));
+      let screen = await idle(1);
+      assert.match(screen, /^qa \S+ {2}watch #1 · all tests · 2 workers · load$/m);
+      assert.match(screen, /^on save: affected test files · last: first run → 2 test files$/m);
+
+      save('src/math.ts', 'export const add = (a: number, b: number): number => a + b + 1;\n');
+      screen = await idle(2);
+      assert.match(screen, /^qa watch: changed src\/math\.ts · selected 1 test file: test\/math\.test\.ts$/m);
+      assert.match(screen, /^── watch #2 · 1 test in 1 file · 2 workers ──$/m, 'only the dependent test file ran');
+      assert.match(screen, /^still failing \(1\):\n {2}✗ math\.test\.ts › adds/m);
+
+      // An unrelated save reruns only strings: the math failure stays listed.
+      save('src/strings.ts', files['src/strings.ts']);
+      screen = await idle(3);
+      assert.match(screen, /^qa watch: changed src\/strings\.ts · selected 1 test file: test\/strings\.test\.ts$/m);
+      assert.match(screen, /^1 passed {2}0 failed /m);
+      assert.match(screen, /^still failing \(1\):\n {2}✗ math\.test\.ts › adds/m);
+
+      save('src/math.ts', files['src/math.ts']);
+      screen = await idle(4);
+      assert.match(screen, /^qa: 1 passed, 0 failed, 0 skipped · watch #4$/m);
+      assert.doesNotMatch(screen, /still failing/);
+
+      // w: a save reruns every test file.
+      await t.keys('w');
+      await t.waitFor(/^on save: all test files/m);
+      save('src/strings.ts', files['src/strings.ts']);
+      screen = await idle(5);
+      assert.match(screen, /^qa watch: changed src\/strings\.ts · rerunning all · selected 2 test files: test\/math\.test\.ts, test\/strings\.test\.ts$/m);
+
+      // p: only test files matching the filter run, now and on every save.
+      await t.keys('p');
+      await t.waitFor(/^files › /m);
+      await t.type('math');
+      await t.keys('Enter');
+      screen = await idle(6);
+      assert.match(screen, /^qa watch: running all · selected 1 test file: test\/math\.test\.ts$/m);
+      assert.match(screen, /^qa \S+ {2}watch #6 · files "math" · 2 workers · load$/m);
+      save('src/strings.ts', files['src/strings.ts']);
+      screen = await idle(7);
+      assert.match(screen, /^qa watch: changed src\/strings\.ts · rerunning all · selected 1 test file: test\/math\.test\.ts$/m);
+
+      await t.keys('q');
+      await t.waitFor(/^EXIT=0$/m);
+      assert.equal(t.cursorVisible(), true, 'the terminal is restored');
     } finally {
       t.close();
     }

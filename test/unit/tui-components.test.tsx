@@ -9,9 +9,11 @@ import { render } from 'ink-testing-library';
 import { compileKeywordExpr, compileMarkExpr } from '../../src/core/expr.ts';
 import type { RunOverrides } from '../../src/core/session.ts';
 import { UsageError } from '../../src/core/errors.ts';
+import { VerdictBuilder, type StressOptions, type StressVerdict } from '../../src/core/stress.ts';
 import type { RunEvent, RunSummary, TestResult, TestStatus } from '../../src/core/types.ts';
+import type { WatchEvent, WatchFilter, WatchListener, WatchScope, WatchTrigger } from '../../src/watch/controller.ts';
 import { App } from '../../src/tui/app.tsx';
-import { Controller, type SessionLike } from '../../src/tui/controller.ts';
+import { Controller, type SessionLike, type WatchLike } from '../../src/tui/controller.ts';
 import { Publisher } from '../../src/tui/frame.ts';
 import { runTui } from '../../src/tui/index.tsx';
 import { TuiStore } from '../../src/tui/store.ts';
@@ -35,7 +37,9 @@ const SUITE: FakeTest[] = [
 /** Plays runs of SUITE as events, like the engine would, one test per tick. */
 class FakeSession implements SessionLike {
   readonly opts: { mark?: string; keyword?: string } = { mark: 'not slow' };
-  readonly calls: Array<{ method: 'run' | 'rerunFailed'; overrides: RunOverrides }> = [];
+  readonly calls: Array<{ method: 'run' | 'rerunFailed' | 'stress'; overrides: RunOverrides; stress?: StressOptions }> = [];
+  /** Tests that pass from now on (the fix was saved). */
+  readonly fixed = new Set<string>();
   private listeners = new Set<(e: RunEvent) => void>();
   failedIds: string[] = [];
   cancels = 0;
@@ -65,6 +69,23 @@ class FakeSession implements SessionLike {
     return this.play({ ...overrides, lastFailed: true });
   }
 
+  /** Like the engine: the copies as a run, then the verdict folded from their results. */
+  async stress(stress: StressOptions, overrides: RunOverrides = {}): Promise<{ summary: RunSummary; verdict: StressVerdict }> {
+    this.calls.push({ method: 'stress', stress, overrides });
+    const builder = new VerdictBuilder();
+    const off = this.on((e) => {
+      if (e.type === 'test-end') builder.add(e.result);
+    });
+    try {
+      const summary = await this.play({ ...overrides, count: stress.count, dist: 'load', mode: 'stress' });
+      const verdict = builder.verdict({ seed: stress.seed, shuffled: stress.shuffle, iterations: stress.count, wallMs: summary.wallMs, stoppedEarly: false, history: () => [] });
+      this.emit({ type: 'stress-end', verdict });
+      return { summary, verdict };
+    } finally {
+      off();
+    }
+  }
+
   lastFailedIds(): string[] {
     return this.failedIds;
   }
@@ -88,6 +109,7 @@ class FakeSession implements SessionLike {
       const keyword = 'keyword' in o ? o.keyword : this.opts.keyword;
       let chosen = SUITE.filter((t) => !mark || compileMarkExpr(mark)(t.marks));
       if (keyword) chosen = chosen.filter((t) => compileKeywordExpr(keyword)(t.id.split('::').map((p, i) => (i === 0 ? p.slice(p.lastIndexOf('/') + 1) : p))));
+      if (o.paths?.length) chosen = chosen.filter((t) => o.paths!.includes(t.id.slice(0, t.id.indexOf('::'))));
       if (o.ids?.length) chosen = SUITE.filter((t) => o.ids!.includes(t.id));
       if (o.lastFailed) chosen = chosen.filter((t) => this.failedIds.includes(t.id));
       const count = o.count ?? 1;
@@ -105,7 +127,7 @@ class FakeSession implements SessionLike {
           const workerId = `gw${n++ % 2}`;
           this.emit({ type: 'test-start', workerId, id: t.id, attempt: 1, iteration: i });
           await new Promise((r) => (this.pace ? setTimeout(r, this.pace) : setImmediate(r)));
-          const status = t.outcome(i);
+          const status = this.fixed.has(t.id) ? 'passed' : t.outcome(i);
           counts[status]++;
           if (status === 'failed') failed.add(t.id);
           const [file, ...rest] = t.id.split('::');
@@ -157,6 +179,115 @@ class FakeSession implements SessionLike {
   }
 }
 
+const FILES = [...new Set(SUITE.map((t) => t.id.slice(0, t.id.indexOf('::'))))].sort();
+
+/** The WatchController's shape over the fake session: runs on request or on a simulated save. */
+class FakeWatch implements WatchLike {
+  scope: WatchScope = 'affected';
+  filter: WatchFilter = {};
+  readonly failing = new Map<string, TestResult>();
+  readonly asked: string[] = [];
+  closed = false;
+  private listeners = new Set<WatchListener>();
+  private running: Promise<unknown> | undefined;
+  private runs = 0;
+  private tracking = true;
+
+  constructor(private session: FakeSession) {
+    session.on((e) => {
+      if (e.type !== 'test-end' || !this.tracking) return;
+      if (e.result.status === 'failed') this.failing.set(e.result.id, e.result);
+      else this.failing.delete(e.result.id);
+    });
+  }
+
+  get busy(): boolean {
+    return this.running !== undefined;
+  }
+
+  on(listener: WatchListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(e: WatchEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+
+  async start(): Promise<void> {
+    this.asked.push('start');
+    this.play('start', FILES);
+  }
+
+  runAll(): boolean {
+    this.asked.push('runAll');
+    return this.play('all', FILES);
+  }
+
+  rerunFailed(): boolean {
+    this.asked.push('rerunFailed');
+    const files = [...new Set([...this.failing.keys()].map((id) => id.slice(0, id.indexOf('::'))))];
+    return files.length > 0 && this.play('failed', files);
+  }
+
+  /** A save of `changed` that affects the test files `files`. */
+  save(changed: string, files: string[]): boolean {
+    return this.play('save', files, { added: [], changed: [changed], deleted: [] });
+  }
+
+  private play(why: WatchTrigger, files: string[], changes?: Extract<WatchEvent, { type: 'watch-run' }>['changes']): boolean {
+    if (this.running || this.closed) return false;
+    const all = why === 'start' || why === 'all';
+    const pattern = this.filter.files;
+    const selected = pattern ? files.filter((f) => f.includes(pattern)) : files;
+    this.emit({ type: 'watch-run', run: ++this.runs, why, all, files: selected, dropped: [], ...(changes ? { changes } : {}) });
+    const names: RunOverrides = {};
+    if ('mark' in this.filter) names.mark = this.filter.mark;
+    if ('keyword' in this.filter) names.keyword = this.filter.keyword;
+    this.running = this.session.run({ mode: 'watch', paths: selected, ...names, ...(why === 'failed' ? { lastFailed: true } : {}) }).then(
+      (summary) => this.idle(summary),
+      (err: Error) => {
+        this.emit({ type: 'watch-error', message: err.message });
+        this.idle();
+      },
+    );
+    return true;
+  }
+
+  private idle(summary?: RunSummary): void {
+    this.running = undefined;
+    this.emit({ type: 'watch-idle', failing: this.failing, collectErrors: new Set(), ...(summary ? { summary } : {}) });
+  }
+
+  setScope(scope: WatchScope): void {
+    this.scope = scope;
+  }
+
+  setFilter(filter: WatchFilter): void {
+    this.filter = { ...filter };
+  }
+
+  aside<T>(work: () => Promise<T>): Promise<T> {
+    this.asked.push('aside');
+    this.tracking = false;
+    const p = work();
+    this.running = p.finally(() => {
+      this.tracking = true;
+      this.running = undefined;
+    });
+    return p;
+  }
+
+  async close(): Promise<void> {
+    this.asked.push('close');
+    this.closed = true;
+  }
+
+  async settled(): Promise<void> {
+    while (this.running) await this.running.catch(() => undefined);
+  }
+}
+
 const KEY = { up: '\u001b[A', down: '\u001b[B', enter: '\r', escape: '\u001b', backspace: '\u007f', ctrlC: '\u0003' };
 
 const mounted: Array<() => void> = [];
@@ -164,15 +295,21 @@ afterEach(() => {
   while (mounted.length) mounted.pop()!();
 });
 
-function setup(opts: { color?: boolean; rows?: number; start?: boolean; stress?: number } = {}) {
+const stressOptions = (count: number): StressOptions => ({ count, untilFail: false, shuffle: false, seed: 7, serialCopies: false });
+const reproduce = (_id: string, iteration: number) => `npx qa stress --count ${iteration}`;
+
+function setup(opts: { color?: boolean; rows?: number; start?: boolean; stress?: number; watch?: boolean } = {}) {
   const session = new FakeSession();
-  const store = new TuiStore({ version: '1.2.3', filter: { mark: session.opts.mark } });
+  const watch = opts.watch ? new FakeWatch(session) : undefined;
+  const store = new TuiStore({ version: '1.2.3', filter: { mark: session.opts.mark }, reproduce, ...(watch ? { watch: { scope: watch.scope } } : {}) });
   session.on(store.apply);
+  watch?.on(store.applyWatch);
   const rows = opts.rows ?? 30;
   const publisher = new Publisher(store, { size: () => ({ rows, cols: 100 }), color: opts.color ?? false });
   const controller = new Controller(session, store, {
-    mode: opts.stress ? 'stress' : 'run',
-    ...(opts.stress ? { stress: { count: opts.stress } } : {}),
+    mode: opts.stress ? 'stress' : watch ? 'watch' : 'run',
+    ...(opts.stress ? { stress: stressOptions(opts.stress) } : {}),
+    ...(watch ? { watch } : {}),
     interactive: true,
     pageRows: () => rows - 6,
     cols: () => 100,
@@ -211,9 +348,9 @@ function setup(opts: { color?: boolean; rows?: number; start?: boolean; stress?:
   }
   const idle = async () => {
     await waitFor(() => !controller.running && store.phase === 'idle');
-    await waitFor(/done in|error/, live);
+    await waitFor(/done in|error|waiting for changes/, live);
   };
-  return { session, store, publisher, controller, ink, frame, live, waitFor, press, idle };
+  return { session, watch: watch!, store, publisher, controller, ink, frame, live, waitFor, press, idle };
 }
 
 describe('the TUI screen', () => {
@@ -339,12 +476,18 @@ describe('the TUI screen', () => {
     assert.match(during, /\d+ remaining/);
     await t.idle();
     assert.deepEqual(t.session.calls[1], {
-      method: 'run',
-      overrides: { ids: ['races/counter.test.ts::counter::racy'], paths: [], mark: undefined, keyword: undefined, lastFailed: false, failedFirst: false, count: 20, dist: 'load', reruns: 0, maxFail: 0, mode: 'stress' },
+      method: 'stress',
+      stress: { count: 20, untilFail: false, shuffle: false, seed: 0, serialCopies: false },
+      overrides: { ids: ['races/counter.test.ts::counter::racy'], paths: [], mark: undefined, keyword: undefined, lastFailed: false, failedFirst: false, reruns: 0 },
     });
     assert.match(t.live(), /^14 passed {2}6 failed {2}0 flaky {2}0 skipped {2}\(30% failed\)/m);
-    assert.match(t.frame(), /✗ races\/counter\.test\.ts::counter::racy 6\/20 failed \(30%\)/);
     assert.match(t.frame(), /✗ FAILED races\/counter\.test\.ts::counter::racy\[3\/20\]/);
+    // The loop ends with the verdict: failure rate, interval, workers, signatures.
+    const verdict = t.frame();
+    assert.match(verdict, /^── verdict of loop #2 counter\.test\.ts › counter › racy ×20 ──$/m);
+    assert.match(verdict, /^FAILING races\/counter\.test\.ts::counter::racy\n {2}6 of 20 runs failed: 30\.0% \(95% CI 14\.5%–51\.9%\) · /m);
+    assert.match(verdict, /^ {2}6× expect\(received\)\.toBe\(expected\) at users\.test\.ts:12 \(first at iteration 3\)$/m);
+    assert.doesNotMatch(verdict, /reproduce the first failure/, 'no command line replays a loop');
   });
 
   test('l with no test picked opens the picker; an empty count means 100', async () => {
@@ -355,7 +498,7 @@ describe('the TUI screen', () => {
     await t.press('l', KEY.enter);
     await t.waitFor(/×100/, t.live);
     await t.idle();
-    assert.equal(t.session.calls[1].overrides.count, 100);
+    assert.equal(t.session.calls[1].stress?.count, 100);
   });
 
   test('x cancels the run in flight; the summary says what ran', async () => {
@@ -434,17 +577,23 @@ describe('the TUI screen', () => {
     assert.equal(u.session.cancels, 1);
   });
 
-  test('qa stress: every selected test N times, spread one by one; a reruns the stress', async () => {
+  test('qa stress: session.stress() with every option of the command line, then the verdict; a stresses again', async () => {
     const t = setup({ stress: 6 });
     await t.idle();
-    assert.deepEqual(t.session.calls[0].overrides, { count: 6, dist: 'load', mode: 'stress' });
+    assert.deepEqual(t.session.calls[0], { method: 'stress', stress: stressOptions(6), overrides: {} });
     assert.match(t.live(), /^qa 1\.2\.3 {2}stress #1 ×6 · -m "not slow"/m);
     assert.match(t.live(), /^16 passed {2}8 failed .*\(33% failed\)/m);
-    assert.match(t.frame(), /✗ api\/users\.test\.ts::users::create 6\/6 failed \(100%\)/);
+    const verdict = t.frame();
+    assert.match(verdict, /^FAILING api\/users\.test\.ts::users::create\n {2}6 of 6 runs failed: 100\.0% \(95% CI 61\.0%–100\.0%\)/m);
+    assert.match(verdict, /^FAILING races\/counter\.test\.ts::counter::racy\n {2}2 of 6 runs failed: 33\.3%/m);
+    // (Ink wraps the log at the terminal's width.)
+    assert.match(verdict, /^2 tests never failed \(6 runs each\): api\/orders\.test\.ts::orders::list,\s+api\/users\.test\.ts::users::health$/m);
+    assert.match(verdict, /^reproduce the first failure:\n {2}npx qa stress --count 1\n {2}\(it failed on iteration 1, on gw\d\)$/m);
     await t.press('a');
     await t.waitFor(/stress #2 ×6/, t.live);
     await t.idle();
-    assert.deepEqual(t.session.calls[1].overrides, { mark: 'not slow', keyword: undefined, lastFailed: false, count: 6, dist: 'load', mode: 'stress' });
+    assert.deepEqual(t.session.calls[1], { method: 'stress', stress: stressOptions(6), overrides: { mark: 'not slow', keyword: undefined, lastFailed: false } });
+    assert.equal(await quit(t), 1, 'the exit code is the last run’s');
   });
 
   test('NO_COLOR: no escape codes in the live region; with colour, failures are red', async () => {
@@ -462,6 +611,100 @@ describe('the TUI screen', () => {
     await t.press(KEY.down);
     await t.waitFor(/pick a test/, t.live);
     assert.ok(t.publisher.getFrame().height < 10, `height ${t.publisher.getFrame().height}`);
+  });
+});
+
+async function quit(t: ReturnType<typeof setup>): Promise<number> {
+  await t.press('q');
+  return t.controller.exited;
+}
+
+describe('qa watch in the TUI', () => {
+  test('runs come from the watch controller; each says what started it; failures stay listed until they pass', async () => {
+    const t = setup({ watch: true });
+    await t.idle();
+    assert.deepEqual(t.watch.asked, ['start']);
+    assert.equal(t.session.calls.length, 1, 'the controller itself started no run');
+    let live = t.live();
+    assert.match(live, /^qa 1\.2\.3 {2}watch #1 · -m "not slow" · 2 workers · load$/m);
+    assert.match(live, /^on save: affected test files · last: first run → 3 test files$/m);
+    assert.match(live, /^still failing \(1\):\n {2}✗ users\.test\.ts › users › create/m);
+    assert.match(live, /^waiting for changes · watch #1 exit 1 · f reruns 1 failing test/m);
+
+    // A save that reaches another file: the users failure stays on screen.
+    assert.ok(t.watch.save('src/orders.ts', ['api/orders.test.ts']));
+    await t.waitFor(/watch #2/, t.live);
+    await t.idle();
+    live = t.live();
+    assert.match(live, /^on save: affected test files · last: changed src\/orders\.ts → 1 test file$/m);
+    assert.match(live, /^1 passed {2}0 failed /m);
+    assert.match(live, /^still failing \(1\):\n {2}✗ users\.test\.ts › users › create/m);
+    assert.match(t.frame(), /^qa watch: changed src\/orders\.ts · selected 1 test file: api\/orders\.test\.ts$/m);
+
+    // The fix is saved: it passes, and the list is gone.
+    t.session.fixed.add('api/users.test.ts::users::create');
+    assert.ok(t.watch.save('src/users.ts', ['api/users.test.ts']));
+    await t.waitFor(/watch #3/, t.live);
+    await t.idle();
+    assert.doesNotMatch(t.live(), /still failing/);
+    assert.equal(await quit(t), 0, 'leaving an idle watch is the normal way out');
+    assert.ok(t.watch.closed);
+  });
+
+  test('w switches what a save reruns; p and t set filters the watch controller applies; a and f ask it for runs', async () => {
+    const t = setup({ watch: true });
+    await t.idle();
+    await t.press('w');
+    await t.waitFor(/on save: every test file reruns/, t.live);
+    assert.equal(t.watch.scope, 'all');
+    assert.match(t.live(), /^on save: all test files/m);
+    assert.match(t.live(), /w affected/);
+    await t.press('p', ...'orders'.split(''));
+    await t.waitFor(/^files › orders_ {2}now: none · part of a path, or a glob/m, t.live);
+    await t.press(KEY.enter);
+    await t.waitFor(/watch #2 · files "orders" -m "not slow"/, t.live);
+    await t.idle();
+    assert.deepEqual(t.watch.filter, { mark: 'not slow', files: 'orders' });
+    assert.deepEqual(t.session.calls[1].overrides.paths, ['api/orders.test.ts']);
+    await t.press('t', ...'list'.split(''), KEY.enter);
+    await t.waitFor(/watch #3 · files "orders" -m "not slow" -k "list"/, t.live);
+    await t.idle();
+    assert.equal(t.session.calls[2].overrides.keyword, 'list');
+    assert.match(t.live(), /^1 passed {2}0 failed /m);
+    await t.press('c');
+    await t.waitFor(/filters back to how qa started/, t.live);
+    assert.deepEqual(t.watch.filter, { mark: 'not slow' });
+    await t.press('f');
+    await t.waitFor(/watch #4/, t.live);
+    await t.idle();
+    assert.deepEqual(t.session.calls[3].overrides, { mode: 'watch', paths: ['api/users.test.ts'], mark: 'not slow', lastFailed: true });
+    await t.press('a');
+    await t.waitFor(/watch #5/, t.live);
+    await t.idle();
+    assert.deepEqual(t.watch.asked, ['start', 'runAll', 'runAll', 'rerunFailed', 'runAll']);
+  });
+
+  test('l loops through the watch controller (saves wait for it) and ends with the verdict', async () => {
+    const t = setup({ watch: true });
+    await t.idle();
+    await t.press(KEY.down, 'l', '5', KEY.enter);
+    await t.waitFor(/loop #2/, t.live);
+    await t.idle();
+    assert.ok(t.watch.asked.includes('aside'));
+    assert.equal(t.session.calls[1].method, 'stress');
+    assert.match(t.frame(), /^── verdict of loop #2 users\.test\.ts › users › create ×5 ──$/m);
+    assert.match(t.live(), /^still failing \(1\):/m, 'the loop leaves the failing list as it was');
+  });
+
+  test('q during a run cuts it and exits 2; the watcher is closed first', async () => {
+    const t = setup({ watch: true, start: false });
+    t.session.pace = 40;
+    t.controller.start();
+    await t.waitFor(/running/, t.live);
+    await t.press('q');
+    assert.equal(await t.controller.exited, 2);
+    assert.equal(t.session.cancels, 1);
+    assert.ok(t.watch.closed);
   });
 });
 

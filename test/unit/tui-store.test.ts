@@ -1,7 +1,9 @@
 // The TUI's store, frame builder and publisher, without React or a terminal.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { VerdictBuilder, type StressVerdict } from '../../src/core/stress.ts';
 import type { RunEvent, RunSummary, TestResult, TestStatus } from '../../src/core/types.ts';
+import type { WatchEvent } from '../../src/watch/controller.ts';
 import { buildFrame, MAX_FRAME_MS, Publisher, type Size } from '../../src/tui/frame.ts';
 import { LOOP_FAILURES_LOGGED, RESULTS_KEPT, TRAIL_KEEP, TuiStore, type LogItem } from '../../src/tui/store.ts';
 import { lineText, textWidth, truncateMiddle } from '../../src/tui/text.ts';
@@ -60,6 +62,16 @@ const runStart = (tests: number, workers = 2, extra: Partial<Extract<RunEvent, {
 });
 
 const newStore = () => new TuiStore({ version: '9.9.9', filter: { mark: 'not slow' } });
+
+/** A verdict from the real builder: r.test.ts::racy failing on the copies `fails` picks (and a stable twin). */
+function verdictOf(copies: number, fails: (iteration: number) => boolean, withStable = false): StressVerdict {
+  const b = new VerdictBuilder();
+  for (let i = 1; i <= copies; i++) {
+    b.add(result('r.test.ts::racy', fails(i) ? 'failed' : 'passed', 'gw0', { iteration: i }));
+    if (withStable) b.add(result('r.test.ts::fine', 'passed', 'gw1', { iteration: i }));
+  }
+  return b.verdict({ seed: 1, shuffled: false, iterations: copies, wallMs: 100, stoppedEarly: withStable, history: () => [] });
+}
 const logText = (items: readonly LogItem[]) => items.flatMap((i) => i.lines.map(lineText)).join('\n');
 const frameText = (store: TuiStore, size: Size = { rows: 24, cols: 80 }, now = 1000) => buildFrame(store, now, size).lines.map(lineText).join('\n');
 
@@ -177,8 +189,49 @@ describe('folding run events', () => {
     assert.equal(during.match(/FAILED/g)?.length, LOOP_FAILURES_LOGGED);
     assert.match(during, /r\.test\.ts::racy\[4\/20\]/, 'copies are named id[i/N]');
     assert.match(frameText(s), /15 passed {2}5 failed .*\(25% failed\) {2}0 remaining/);
-    s.apply({ type: 'run-end', summary: summary({ counts: { passed: 15, failed: 5, skipped: 0, todo: 0, flaky: 0 }, exitCode: 1 }) });
-    assert.match(logText(s.drainLog()), /✗ r\.test\.ts::racy 5\/20 failed \(25%\)/);
+    s.apply({ type: 'run-end', summary: summary({ counts: { passed: 15, failed: 5, skipped: 0, todo: 0, flaky: 0 }, total: 20, exitCode: 1 }) });
+    const end = logText(s.drainLog());
+    assert.match(end, /^qa: 15 passed, 5 failed, 0 skipped · loop #1$/m);
+    assert.doesNotMatch(end, /5\/20 failed/, 'the verdict that follows gives the rate');
+    s.apply({ type: 'stress-end', verdict: verdictOf(20, (i) => i % 4 === 0) });
+    const verdict = logText(s.drainLog());
+    assert.match(verdict, /^── verdict of loop #1 r\.test\.ts › racy ×20 ──$/m);
+    assert.match(verdict, /^FAILING r\.test\.ts::racy\n {2}5 of 20 runs failed: 25\.0% \(95% CI 11\.2%–46\.9%\) · .* failed on gw0×5$/m);
+    assert.match(verdict, /^ {2}5× expected 1 to be 2 at a\.test\.ts:1 \(first at iteration 4\)$/m);
+    // No command line replays a loop: the first failure is named, not given a command.
+    assert.match(verdict, /^first failure: r\.test\.ts::racy\n {2}\(it failed on iteration 4, on gw0\)$/m);
+    assert.doesNotMatch(verdict, /reproduce/);
+    assert.equal(s.run?.verdict?.failing[0].failures, 5);
+  });
+
+  test('--count in a plain run still reports the failure rate per test (no verdict comes)', () => {
+    const s = newStore();
+    s.begin('all', 0);
+    s.apply(runStart(4, 2, { count: 4 }), 0);
+    for (let i = 1; i <= 4; i++) s.apply({ type: 'test-end', result: result('r.test.ts::racy', i === 2 ? 'failed' : 'passed', 'gw0', { iteration: i }) });
+    s.drainLog();
+    s.apply({ type: 'run-end', summary: summary({ exitCode: 1 }) });
+    assert.match(logText(s.drainLog()), /✗ r\.test\.ts::racy 1\/4 failed \(25%\)/);
+  });
+
+  test('qa stress: the verdict ends with the command that replays it, unless the selection changed', () => {
+    const reproduce = (id: string, iteration: number) => `npx qa stress --count ${iteration} # ${id}`;
+    const stressRun = (mark: string | undefined) => {
+      const s = new TuiStore({ version: '9.9.9', filter: { mark: 'not slow' }, reproduce });
+      s.begin('stress', 0);
+      s.apply(runStart(30, 2, { mode: 'stress', count: 30, ...(mark ? { mark } : {}) }), 0);
+      s.apply({ type: 'run-end', summary: summary({ exitCode: 1 }) });
+      s.apply({ type: 'stress-end', verdict: verdictOf(30, (i) => i === 7, true) });
+      return logText(s.drainLog());
+    };
+    const own = stressRun('not slow');
+    assert.match(own, /^reproduce the first failure:\n {2}npx qa stress --count 7 # r\.test\.ts::racy\n {2}\(it failed on iteration 7, on gw0\)$/m);
+    assert.match(own, /· stopped early$/m);
+    assert.match(own, /^1 test never failed \(30 runs each\): r\.test\.ts::fine$/m);
+    // After m changed the marker filter, the command line no longer says what ran.
+    const changed = stressRun('smoke');
+    assert.doesNotMatch(changed, /reproduce/);
+    assert.match(changed, /^first failure: r\.test\.ts::racy$/m);
   });
 
   test('a replaced worker shows on its lane; errors are logged', () => {
@@ -284,6 +337,83 @@ describe('the picker', () => {
     s.movePick(1);
     assert.equal(s.picking, false);
     assert.match(s.message?.text ?? '', /nothing to pick/);
+  });
+});
+
+describe('watch mode', () => {
+  const watchRun = (files: string[], extra: Partial<Extract<WatchEvent, { type: 'watch-run' }>> = {}): WatchEvent => ({ type: 'watch-run', run: 1, why: 'start', all: true, files, dropped: [], ...extra });
+
+  test('each run says what started it and what it selected; failures stay listed until they pass', () => {
+    const s = new TuiStore({ version: '9.9.9', filter: {}, watch: { scope: 'affected' } });
+    // The watch controller's own collections: the store only shows them.
+    const failing = new Map<string, TestResult>();
+    const collectErrors = new Set<string>();
+    const idle = () => s.applyWatch({ type: 'watch-idle', failing, collectErrors, summary: summary() });
+
+    s.applyWatch(watchRun(['t/a.test.ts', 't/b.test.ts']), 0);
+    assert.equal(s.phase, 'starting');
+    assert.equal(s.run?.kind, 'watch');
+    assert.match(logText(s.drainLog()), /^qa watch: first run · selected 2 test files: t\/a\.test\.ts, t\/b\.test\.ts$/m);
+    s.apply(runStart(2, 2, { mode: 'watch' }), 0);
+    const bad = result('t/a.test.ts::adds', 'failed');
+    s.apply({ type: 'test-end', result: bad });
+    failing.set(bad.id, bad);
+    s.apply({ type: 'run-end', summary: summary({ exitCode: 1 }) });
+    idle();
+    assert.equal(s.phase, 'idle');
+    let frame = frameText(s, { rows: 24, cols: 100 });
+    assert.match(frame, /^qa 9\.9\.9 {2}watch #1 · all tests · 2 workers · load$/m);
+    assert.match(frame, /^on save: affected test files · last: first run → 2 test files$/m);
+    assert.match(frame, /^still failing \(1\):\n {2}✗ a\.test\.ts › adds {2}\[gw0\] expected 1 to be 2$/m);
+    assert.match(frame, /^waiting for changes · watch #1 exit 1 · f reruns 1 failing test/m);
+
+    // A save that reruns another file: the earlier failure stays on screen and in the picker.
+    s.applyWatch(watchRun(['t/b.test.ts'], { run: 2, why: 'save', all: false, changes: { added: [], changed: ['src/b.ts'], deleted: [] } }), 10);
+    assert.match(logText(s.drainLog()), /^qa watch: changed src\/b\.ts · selected 1 test file: t\/b\.test\.ts$/m);
+    s.apply(runStart(1, 2, { mode: 'watch' }), 10);
+    s.apply({ type: 'test-end', result: result('t/b.test.ts::twice', 'passed') });
+    assert.match(frameText(s, { rows: 24, cols: 100 }), /^still failing \(1\):$/m, 'listed during the run too');
+    s.apply({ type: 'run-end', summary: summary() });
+    idle();
+    frame = frameText(s, { rows: 24, cols: 100 });
+    assert.match(frame, /^on save: affected test files · last: changed src\/b\.ts → 1 test file$/m);
+    assert.match(frame, /^ {2}✗ a\.test\.ts › adds/m);
+    assert.deepEqual(
+      s.pickList().map((r) => r.id),
+      ['t/a.test.ts::adds', 't/b.test.ts::twice'],
+    );
+
+    // It passes again: gone.
+    failing.delete(bad.id);
+    collectErrors.add('t/c.test.ts');
+    idle();
+    frame = frameText(s, { rows: 24, cols: 100 });
+    assert.doesNotMatch(frame, /still failing|a\.test\.ts › adds/);
+    assert.match(frame, /^files that do not import: t\/c\.test\.ts$/m);
+  });
+
+  test('skips, dropped files and errors are logged; an error during a run ends it', () => {
+    const s = new TuiStore({ version: '9.9.9', filter: {}, watch: { scope: 'all' } });
+    s.applyWatch({ type: 'watch-skip', changes: { added: [], changed: ['src/unused.ts'], deleted: [] }, dropped: ['t/gone.test.ts'] });
+    assert.match(logText(s.drainLog()), /^qa watch: changed src\/unused\.ts · no test file depends on it\nqa watch: dropped the tests of t\/gone\.test\.ts$/m);
+    s.applyWatch({ type: 'watch-skip', dropped: [] });
+    assert.match(frameText(s), /last: no test file matches the file filter/);
+    s.applyWatch(watchRun(['t/a.test.ts'], { why: 'all' }), 0);
+    assert.equal(s.active, true);
+    s.applyWatch({ type: 'watch-error', message: 'mark "smok" is not registered' });
+    assert.equal(s.active, false);
+    assert.match(logText(s.drainLog()), /qa: error: mark "smok" is not registered/);
+  });
+
+  test('the help bar and the help screen show the watch keys; w says what it switches to', () => {
+    const s = new TuiStore({ version: '9.9.9', filter: {}, watch: { scope: 'affected' } });
+    assert.match(frameText(s, { rows: 24, cols: 120 }), /^a run all {2}f failed {2}w all on save {2}p files {2}t test name {2}↑↓ pick {2}l loop {2}m mark {2}c clear {2}\? help {2}q quit$/m);
+    s.watch!.scope = 'all';
+    assert.match(frameText(s, { rows: 24, cols: 120 }), /^a run all {2}f failed {2}w affected {2}p files/m);
+    s.setView({ kind: 'help' });
+    const help = frameText(s, { rows: 30, cols: 100 });
+    for (const k of ['w', 'p', 't']) assert.match(help, new RegExp(`^ {2}${k} {10}\\S`, 'm'));
+    assert.doesNotMatch(frameText(newStore(), { rows: 24, cols: 120 }), /test name|on save/, 'not outside watch mode');
   });
 });
 
