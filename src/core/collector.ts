@@ -10,6 +10,8 @@ import type { CollectError, TestMeta } from './types.js';
 export interface Collected {
   tests: TestMeta[];
   errors: CollectError[];
+  /** Files left unimported by a cancel: neither collected nor in error. */
+  uncollected: string[];
 }
 
 export interface PhaseHandlers {
@@ -29,6 +31,7 @@ export function collectPhase(
 ): Promise<Collected> {
   const byFile = new Map<string, TestMeta[]>();
   const errors: CollectError[] = [];
+  const uncollected: string[] = [];
   const queue = [...files];
   const batch = Math.max(1, Math.ceil(files.length / (lanes.target * 4)));
 
@@ -38,7 +41,7 @@ export function collectPhase(
       if (done) return;
       done = true;
       lanes.unwatch();
-      resolve({ tests: files.flatMap((f) => byFile.get(f) ?? []), errors });
+      resolve({ tests: files.flatMap((f) => byFile.get(f) ?? []), errors, uncollected: [...uncollected, ...queue] });
     };
     const idle = () => [...lanes.values()].every((l) => l.collecting.length === 0);
     const maybeFinish = () => {
@@ -94,6 +97,11 @@ export function collectPhase(
         const lane = lanes.of(worker);
         if (!lane || expected) return;
         const { collecting, killedFor } = lanes.reset(lane);
+        if (cancelled) {
+          // Cut by Ctrl-C mid-import: the file is not broken, just not collected.
+          uncollected.push(...collecting);
+          return maybeFinish();
+        }
         const [culprit, ...rest] = collecting;
         if (culprit) {
           const how = killedFor ?? `worker ${worker.id} ${signal ? `was killed by ${signal}` : `exited with code ${code}`} while importing this file`;
@@ -101,7 +109,6 @@ export function collectPhase(
           fail(culprit, { name: 'CollectionError', message: how, ...(tail ? { stack: `last output of ${worker.id}:\n${tail}` } : {}) });
         }
         queue.unshift(...rest);
-        if (cancelled) return maybeFinish();
         respawning++;
         void lanes.respawn(lane).then((ok) => {
           respawning--;

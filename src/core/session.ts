@@ -208,7 +208,7 @@ export class Session {
     if (files.length === 0) return this.end(o, tally, { wallMs: performance.now() - started, deselected: 0, notRun: 0 });
 
     const lanes = await this.startPool(Math.min(o.workers, files.length), files);
-    const { tests, errors } = await collectPhase(lanes, files, o.timeout, this.emit, this.install);
+    const { tests, errors, uncollected } = await collectPhase(lanes, files, o.timeout, this.emit, this.install);
     tally.collectErrors = errors.length;
     if (o.strictMarkers) checkMarkers(tests, o.markers);
     const selected = select(tests, o);
@@ -253,7 +253,7 @@ export class Session {
     // Worker fixtures are torn down before the summary, so their errors are part of this run.
     if (!o.keepWorkers) await this.close();
     this.saveCache(outcome.durations, outcome.ranIds, outcome.failedIds);
-    return this.end(o, tally, { wallMs: performance.now() - started, deselected, notRun: outcome.notRun, stoppedBecause: outcome.stoppedBecause });
+    return this.end(o, tally, { wallMs: performance.now() - started, deselected, notRun: outcome.notRun, filesNotCollected: uncollected.length, stoppedBecause: outcome.stoppedBecause });
   }
 
   /** `--lf`: narrows to last run's failures; with none recorded, everything runs (and a note says so). */
@@ -268,7 +268,7 @@ export class Session {
     return { tests: kept, deselected: deselected + tests.length - kept.length };
   }
 
-  private end(o: SessionOptions, tally: Tally, args: { wallMs: number; deselected: number; notRun: number; stoppedBecause?: string }): RunSummary {
+  private end(o: SessionOptions, tally: Tally, args: { wallMs: number; deselected: number; notRun: number; filesNotCollected?: number; stoppedBecause?: string }): RunSummary {
     const summary = tally.summary({
       ...args,
       interrupted: this.cancelled,

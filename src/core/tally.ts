@@ -43,7 +43,7 @@ export class Tally {
     }
   }
 
-  summary(args: { wallMs: number; deselected: number; notRun: number; interrupted: boolean; failOnFlaky?: boolean; stoppedBecause?: string }): RunSummary {
+  summary(args: { wallMs: number; deselected: number; notRun: number; filesNotCollected?: number; interrupted: boolean; failOnFlaky?: boolean; stoppedBecause?: string }): RunSummary {
     const total = Object.values(this.counts).reduce((a, b) => a + b, 0);
     const ran = this.counts.passed + this.counts.failed + this.counts.flaky;
     const workers: WorkerStats[] = [...this.busy.entries()]
@@ -64,6 +64,7 @@ export class Tally {
       collectErrors: this.collectErrors,
       deselected: args.deselected,
       notRun: args.notRun,
+      filesNotCollected: args.filesNotCollected ?? 0,
       wallMs: args.wallMs,
       sumDurationsMs: this.sumDurations,
       speedup: args.wallMs > 0 ? this.sumDurations / args.wallMs : 0,

@@ -76,6 +76,8 @@ export interface RunSummary {
   deselected: number;
   /** Tests selected but never run (stopped early, interrupted). */
   notRun: number;
+  /** Test files never imported because the run was interrupted while collecting: their tests are unknown. */
+  filesNotCollected: number;
   wallMs: number;
   sumDurationsMs: number;
   /** Sum of test durations divided by wall time: how much parallelism bought. */

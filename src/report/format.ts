@@ -1,6 +1,12 @@
 // Small text helpers shared by the reporters.
 
 /** Control characters (newlines, escape sequences) shown as escapes so a test name cannot move the cursor. */
+/** "12 not run", and the files a Ctrl-C left unimported, whose tests nobody counted. */
+export function notRunText(s: { notRun: number; filesNotCollected: number }): string {
+  const files = s.filesNotCollected ? `, ${s.filesNotCollected} file${s.filesNotCollected === 1 ? '' : 's'} not collected` : '';
+  return `${s.notRun} not run${files}`;
+}
+
 export function safe(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => {
     switch (c) {

@@ -1,7 +1,7 @@
 // The headless frontend: xdist-style result lines, failures with their output, and a summary
 // with the numbers that matter for a parallel run (speedup, per-worker utilization, slowest tests).
 import type { CollectError, ErrorInfo, RunEvent, RunSummary, TestResult } from '../core/types.js';
-import { displayId, firstLine, ms, paint, pct, safe, safeBlock, type Paint } from './format.js';
+import { displayId, firstLine, ms, notRunText, paint, pct, safe, safeBlock, type Paint } from './format.js';
 
 export interface Writer {
   write(text: string): unknown;
@@ -148,13 +148,13 @@ export class LineReporter {
     }
     this.line(`wall ${ms(s.wallMs)} · test time ${ms(s.sumDurationsMs)} · speedup ${s.speedup.toFixed(2)}×`);
     if (s.retries) this.line(`retries: ${s.retries} · retry rate ${pct(s.retryRate)} · flaky rate ${pct(s.flakyRate)}`);
-    if (s.stoppedBecause) this.line(p.yellow(`${s.stoppedBecause}; ${s.notRun} not run`));
+    if (s.stoppedBecause) this.line(p.yellow(`${s.stoppedBecause}; ${notRunText(s)}`));
     const extra: string[] = [];
     if (s.counts.flaky) extra.push(p.yellow(`${s.counts.flaky} flaky`));
     if (s.counts.todo) extra.push(`${s.counts.todo} todo`);
     if (s.collectErrors) extra.push(p.red(`${s.collectErrors} collection error${s.collectErrors === 1 ? '' : 's'}`));
     if (s.deselected) extra.push(`${s.deselected} deselected`);
-    if (s.notRun && !s.stoppedBecause) extra.push(p.yellow(`${s.notRun} not run`));
+    if ((s.notRun || s.filesNotCollected) && !s.stoppedBecause) extra.push(p.yellow(notRunText(s)));
     if (s.total === 0 && !s.collectErrors) extra.push('no tests ran');
     if (extra.length) this.line(extra.join(', '));
     const counts = `${s.counts.passed} passed, ${s.counts.failed} failed, ${s.counts.skipped} skipped`;

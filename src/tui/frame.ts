@@ -3,7 +3,7 @@
 // clock), and hands finished log items to <Static> in batches. React subscribes to the publisher,
 // never to the event stream: however many events arrive, there is at most one commit per frame.
 // buildFrame also does the layout: the live region always stays shorter than the terminal.
-import { pct, safe } from '../report/format.js';
+import { notRunText, pct, safe } from '../report/format.js';
 import { filterOf, runName, runTitle, selectionText, type Lane, type LogItem, type TuiStore } from './store.js';
 import {
   clock,
@@ -219,7 +219,7 @@ function countersLine(store: TuiStore, now: number): Line {
   if (run.count > 1 && run.done > 0) line.push({ text: `(${pct(c.failed / run.done)} failed)  `, tone: c.failed ? 'red' : 'dim' });
   const left = Math.max(0, run.tests - run.done);
   if (!run.summary) line.push({ text: `${left} remaining  `, tone: 'bold' });
-  else if (run.summary.notRun) line.push({ text: `${run.summary.notRun} not run  `, tone: 'yellow' });
+  else if (run.summary.notRun || run.summary.filesNotCollected) line.push({ text: `${notRunText(run.summary)}  `, tone: 'yellow' });
   const wall = run.summary ? run.summary.wallMs : now - run.requestedAt;
   const speedup = run.summary ? run.summary.speedup : wall > 0 ? run.sumMs / wall : 0;
   line.push({ text: clock(wall), tone: 'bold' }, { text: `  speedup ${speedup.toFixed(2)}×`, tone: 'dim' });

@@ -5,7 +5,7 @@
 // else is live state. In watch mode the watch controller's events are folded here too.
 import type { StressVerdict } from '../core/stress.js';
 import type { RunEvent, RunSummary, TestResult } from '../core/types.js';
-import { displayId, ms, pct, safe } from '../report/format.js';
+import { displayId, ms, notRunText, pct, safe } from '../report/format.js';
 import { verdictLines, type Reproduce } from '../report/verdict.js';
 import type { WatchEvent, WatchScope } from '../watch/controller.js';
 import { describeRun, describeSkip } from '../watch/describe.js';
@@ -627,7 +627,7 @@ function summaryLines(run: RunState, s: RunSummary, perTest: Map<string, { passe
       tone: 'dim',
     },
   ]);
-  if (s.stoppedBecause) lines.push([{ text: `${safe(s.stoppedBecause)}; ${s.notRun} not run`, tone: 'yellow' }]);
+  if (s.stoppedBecause) lines.push([{ text: `${safe(s.stoppedBecause)}; ${notRunText(s)}`, tone: 'yellow' }]);
   const extra: Line = [];
   if (s.counts.flaky) extra.push({ text: `, ${s.counts.flaky} flaky`, tone: 'yellow' });
   if (s.counts.todo) extra.push({ text: `, ${s.counts.todo} todo` });

@@ -1,6 +1,8 @@
 // Tests that misbehave: process.exit, infinite loops, promises that never settle, Ctrl-C,
 // and the retry / repeat options.
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, test } from 'node:test';
 import { assertExit, explain, failureBlock, ids, lastLine, project, results, runQa, startQa } from './helpers.ts';
@@ -84,4 +86,23 @@ test('Ctrl-C (SIGINT) stops the run: exit 2, unfinished tests counted as not run
   assert.deepEqual(ids(r.stdout, 'FAILED'), [], 'a test cut by Ctrl-C is not a failure');
   assert.equal(lastLine(r.stdout), 'qa: 1 passed, 0 failed, 0 skipped');
   assert.doesNotMatch(r.stdout, /starting a replacement/, `no replacement worker is started after Ctrl-C, so none should be announced\n${explain(r)}`);
+});
+
+test('Ctrl-C while test files are still being imported: those files are not collected, not broken', async () => {
+  const cwd = project(null, {
+    'a-fine.test.mjs': "import { test } from 'qa-lanes';\ntest('fine', () => {});\n",
+    // Its import never ends by itself; the file it writes says the import has begun.
+    'b-slow-import.test.mjs':
+      "import { writeFileSync } from 'node:fs';\nimport { test } from 'qa-lanes';\nwriteFileSync('importing', '');\nawait new Promise((resolve) => setTimeout(resolve, 60_000));\ntest('never', () => {});\n",
+  });
+  const qa = startQa(['--ci', '-n', '1'], { cwd, timeoutMs: 20_000 });
+  for (let waited = 0; !existsSync(join(cwd, 'importing')); waited += 50) {
+    assert.ok(waited < 10_000, `the slow file was never imported: ${qa.stdoutSoFar()}`);
+    await sleep(50);
+  }
+  qa.child.kill('SIGINT');
+  const r = await qa.done;
+  assertExit(r, 2);
+  assert.doesNotMatch(r.stdout, /ERROR|collection error/, `an import cut by Ctrl-C is no collection error\n${explain(r)}`);
+  assert.match(r.stdout, /interrupted \(Ctrl-C\); \d+ not run, 1 file not collected/, explain(r));
 });
