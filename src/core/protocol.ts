@@ -51,6 +51,7 @@ export type WorkerItem =
   /** Watch sessions: project modules imported (root-relative `[importer, imported]`) since the last report. */
   | { t: 'imports'; edges: Array<[string, string]> }
   | { t: 'collect-error'; file: string; error: ErrorInfo }
+  /** Left out when the test's `end` leaves in the same batch. */
   | { t: 'start'; id: string; attempt: number; iteration: number }
   | WorkerTestEnd
   /** An item skipped because of a `drop`. */

@@ -114,7 +114,7 @@ export class Scheduler {
     this.taken = [];
     this.left = 0;
     this.window = opts.keepOrder ? 1 : (opts.affinityWindow ?? 16);
-    this.maxChunk = opts.maxChunk ?? 64;
+    this.maxChunk = opts.maxChunk ?? 512;
     this.append(opts.keepOrder ? units : lptOrder(units));
   }
 

@@ -114,6 +114,11 @@ export class FixtureScopeCache {
     return this.live.get(def);
   }
 
+  /** Instances alive in this scope. */
+  get size(): number {
+    return this.live.size;
+  }
+
   add(def: FixtureDef, inst: Live): void {
     this.live.set(def, inst);
     this.order.push(def);

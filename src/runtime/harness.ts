@@ -21,6 +21,20 @@ export interface HarnessOptions {
   defaultTimeout: number;
 }
 
+/** A test under way, from its start to its result. */
+interface Outcome {
+  item: RunItem;
+  info: TestInfo;
+  started: number;
+  failed: boolean;
+  error: unknown;
+  caches: ScopeCaches;
+}
+
+function endOf(item: RunItem): Pick<WorkerTestEnd, 't' | 'id' | 'attempt' | 'iteration' | 'stdout' | 'stderr'> {
+  return { t: 'end', id: item.id, attempt: item.attempt, iteration: item.iteration, stdout: '', stderr: '' };
+}
+
 interface LoadedFile {
   rel: string;
   tests: Map<string, { node: TestNode; meta: TestMeta }>;
@@ -33,6 +47,8 @@ interface LoadedFile {
 
 export class Harness {
   private files = new Map<string, Promise<LoadedFile>>();
+  /** Files whose import has finished, for running their tests without awaiting anything. */
+  private imported = new Map<string, LoadedFile>();
   private workerFixtures = new FixtureScopeCache();
   /** Serialises imports: collection state is global while a file evaluates. */
   private importing: Promise<unknown> = Promise.resolve();
@@ -43,7 +59,12 @@ export class Harness {
   load(rel: string): Promise<LoadedFile> {
     let loaded = this.files.get(rel);
     if (!loaded) {
-      loaded = this.importing.then(() => this.importFile(rel));
+      const importing = this.importing.then(() => this.importFile(rel));
+      loaded = importing.then((file) => {
+        // Unless a newer import of the same file replaced this one meanwhile (watch).
+        if (this.files.get(rel) === loaded) this.imported.set(rel, file);
+        return file;
+      });
       this.importing = loaded.catch(() => undefined);
       this.files.set(rel, loaded);
     }
@@ -53,6 +74,7 @@ export class Harness {
   /** Watch sessions: the file changed (or something it imports did); the next load imports it again. */
   forget(rel: string): void {
     this.files.delete(rel);
+    this.imported.delete(rel);
   }
 
   private async importFile(rel: string): Promise<LoadedFile> {
@@ -111,21 +133,25 @@ export class Harness {
     return this.opts.defaultTimeout;
   }
 
-  async run(item: RunItem, onStart: () => void): Promise<WorkerTestEnd> {
-    const base = { t: 'end' as const, id: item.id, attempt: item.attempt, iteration: item.iteration, stdout: '', stderr: '' };
+  /**
+   * Runs one test. A plain synchronous test of a file already imported (most tests of a big
+   * suite) completes without creating a promise: each one costs more than such a test.
+   */
+  run(item: RunItem, onStart: () => void): WorkerTestEnd | Promise<WorkerTestEnd> {
     const rel = item.id.slice(0, item.id.indexOf('::'));
-    let file: LoadedFile;
-    try {
-      file = await this.load(rel);
-    } catch (err) {
-      return { ...base, status: 'failed', durationMs: 0, error: toErrorInfo(err) };
+    const file = this.imported.get(rel);
+    if (!file) {
+      return this.load(rel).then(
+        () => this.run(item, onStart),
+        (err: unknown) => ({ ...endOf(item), status: 'failed' as const, durationMs: 0, error: toErrorInfo(err) }),
+      );
     }
     const found = file.tests.get(item.id);
     if (!found) {
-      return { ...base, status: 'failed', durationMs: 0, error: { name: 'Error', message: `test ${item.id} was not found when ${workerId} imported ${rel}` } };
+      return { ...endOf(item), status: 'failed', durationMs: 0, error: { name: 'Error', message: `test ${item.id} was not found when ${workerId} imported ${rel}` } };
     }
     const { node: test, meta } = found;
-    if (meta.mode !== 'run') return { ...base, status: meta.mode === 'todo' ? 'todo' : 'skipped', durationMs: 0 };
+    if (meta.mode !== 'run') return { ...endOf(item), status: meta.mode === 'todo' ? 'todo' : 'skipped', durationMs: 0 };
 
     onStart();
     const info: TestInfo = {
@@ -141,35 +167,61 @@ export class Harness {
     collectState.info = info;
     expectHooks.reset(item.id);
     beginCapture();
-    const started = performance.now();
-    const caches: ScopeCaches = { test: new FixtureScopeCache(), file: file.fixtures, worker: this.workerFixtures };
-    let error: unknown;
-    let failed = false;
+    const outcome: Outcome = { item, info, started: performance.now(), failed: false, error: undefined, caches: { test: new FixtureScopeCache(), file: file.fixtures, worker: this.workerFixtures } };
     const fail = (err: unknown) => {
-      if (!failed) {
-        failed = true;
-        error = err;
+      if (!outcome.failed) {
+        outcome.failed = true;
+        outcome.error = err;
       }
     };
-    await testContext.run(item.id, () => withTimeout(this.body(file, test, info, caches), meta.timeout ?? this.opts.defaultTimeout)).catch(fail);
-    if (!failed) {
+    const timeout = meta.timeout ?? this.opts.defaultTimeout;
+    const chain = suiteChain(test.parent);
+    if (!plain(file, test, chain)) {
+      return testContext
+        .run(item.id, () => withTimeout(this.body(file, test, chain, info, outcome.caches), timeout))
+        .catch(fail)
+        .then(() => this.finish(outcome, fail));
+    }
+    for (const suite of chain) if (!file.entered.includes(suite)) file.entered.push(suite);
+    let returned: unknown;
+    try {
+      returned = testContext.run(item.id, () => test.fn?.({}));
+    } catch (err) {
+      fail(err);
+    }
+    if (isThenable(returned)) return withTimeout(Promise.resolve(returned), timeout).catch(fail).then(() => this.finish(outcome, fail));
+    return this.finish(outcome, fail);
+  }
+
+  /** After the test and its hooks: assertion counts, test-scoped fixtures, output, the result. */
+  private finish(o: Outcome, fail: (err: unknown) => void): WorkerTestEnd | Promise<WorkerTestEnd> {
+    if (!o.failed) {
       const assertionErrors = expectHooks.check();
       if (assertionErrors) fail(assertionErrors);
     }
-    info.status = failed ? 'failed' : 'passed';
-    for (const err of await caches.test.teardown()) fail(err);
-    const durationMs = performance.now() - started;
-    const { stdout, stderr } = endCapture();
-    collectState.info = null;
-    const status = failed ? 'failed' : 'passed';
-    // A test cut by its timeout may still hold timers, sockets or a pending promise: the worker
-    // asks to be replaced rather than run the next test next to them.
-    const recycle = error instanceof TimeoutError;
-    return { ...base, status, durationMs, stdout, stderr, ...(failed ? { error: toErrorInfo(error) } : {}), ...(recycle ? { recycle } : {}) };
+    o.info.status = o.failed ? 'failed' : 'passed';
+    if (o.caches.test.size > 0) {
+      return o.caches.test.teardown().then((errors) => {
+        for (const err of errors) fail(err);
+        return this.result(o);
+      });
+    }
+    return this.result(o);
   }
 
-  private async body(file: LoadedFile, test: TestNode, info: TestInfo, caches: ScopeCaches): Promise<void> {
-    const chain = suiteChain(test.parent);
+  private result(o: Outcome): WorkerTestEnd {
+    const durationMs = performance.now() - o.started;
+    const { stdout, stderr } = endCapture();
+    collectState.info = null;
+    const end: WorkerTestEnd = { ...endOf(o.item), status: o.failed ? 'failed' : 'passed', durationMs, stdout, stderr };
+    if (o.failed) end.error = toErrorInfo(o.error);
+    // A test cut by its timeout may still hold timers, sockets or a pending promise: the worker
+    // asks to be replaced rather than run the next test next to them.
+    if (o.error instanceof TimeoutError) end.recycle = true;
+    return end;
+  }
+
+  private async body(file: LoadedFile, test: TestNode, chain: SuiteNode[], info: TestInfo, caches: ScopeCaches): Promise<void> {
     for (const suite of chain) {
       if (!file.entered.includes(suite)) {
         file.entered.push(suite);
@@ -243,6 +295,25 @@ export class Harness {
   }
 }
 
+/**
+ * A test with nothing to run around it: no fixtures (none asked for, none automatic), no
+ * beforeEach/afterEach, and every beforeAll of its suites already run. Most tests of a big suite.
+ */
+function plain(file: LoadedFile, test: TestNode, chain: SuiteNode[]): boolean {
+  if (test.uses === null || test.uses.length > 0) return false;
+  for (const def of test.fixtures.values()) if (def.auto) return false;
+  for (const suite of chain) {
+    const { beforeAll, beforeEach, afterEach } = suite.hooks;
+    if (beforeEach.length || afterEach.length || file.beforeAllErrors.has(suite)) return false;
+    if (beforeAll.length && !file.entered.includes(suite)) return false;
+  }
+  return true;
+}
+
+function isThenable(x: unknown): x is PromiseLike<unknown> {
+  return (typeof x === 'object' || typeof x === 'function') && x !== null && typeof (x as { then?: unknown }).then === 'function';
+}
+
 function containsOnly(suite: SuiteNode): boolean {
   return suite.children.some((c) => c.only || (c.kind === 'suite' && containsOnly(c)));
 }
@@ -255,7 +326,7 @@ class TimeoutError extends Error {
   override name = 'TimeoutError';
 }
 
-function withTimeout(work: Promise<void>, ms: number): Promise<void> {
+function withTimeout(work: Promise<unknown>, ms: number): Promise<unknown> {
   if (!(ms > 0) || !Number.isFinite(ms)) return work;
   let timer: NodeJS.Timeout;
   const timeout = new Promise<never>((_, reject) => {
