@@ -8,6 +8,7 @@ import { toErrorInfo } from './errors.js';
 import { Harness, testContext } from './harness.js';
 import { bumpModules, takeImports, watching } from './hooks-port.js';
 import { collectState } from './model.js';
+import { evictRequired, takeRequires, trackRequires } from './require-hook.js';
 
 if (!process.send) {
   console.error('qa: this file is a qa worker; start tests with the `qa` command');
@@ -19,6 +20,8 @@ const harness = new Harness({
   root,
   defaultTimeout: Number(process.env.QA_TIMEOUT ?? 30000),
 });
+
+if (watching) trackRequires(root);
 
 let outbox: WorkerItem[] = [];
 let retiring = false;
@@ -74,10 +77,10 @@ function emit(item: WorkerItem): void {
   }
 }
 
-/** Watch sessions: the project imports the hooks saw go to the controller's import graph. */
+/** Watch sessions: the project imports the hooks saw, and the requires, go to the controller's import graph. */
 async function reportImports(edges?: Array<[string, string]>): Promise<void> {
   if (!watching) return;
-  const all = edges ?? (await takeImports(root));
+  const all = [...(edges ?? (await takeImports(root))), ...takeRequires()];
   if (all.length) emit({ t: 'imports', edges: all });
 }
 
@@ -85,6 +88,8 @@ async function handle(msg: ToWorker): Promise<void> {
   switch (msg.t) {
     case 'invalidate':
       for (const file of msg.forget) harness.forget(file);
+      // `forget` holds the invalidated modules and deleted files: a deleted one must not be served from the cache.
+      evictRequired(root, msg.forget);
       await reportImports(await bumpModules(root, msg.gen, msg.modules));
       return;
     case 'collect':

@@ -44,36 +44,47 @@ function filesRan(text: string): string[] {
   return [...new Set(results(text).map((r) => r.id.slice(0, r.id.indexOf('::'))))].sort();
 }
 
-const dir = project(null, FILES);
-const qa = startQa(['watch', '--ci', '-n', '2'], { cwd: dir, timeoutMs: 55_000 });
-after(() => {
-  if (qa.child.exitCode === null) qa.child.kill('SIGKILL');
-});
-let step = 1;
-
-/** Saves files, waits for the next step, and measures save → first result line of that step. */
-async function save(files: Record<string, string | null>): Promise<{ out: string; firstResultMs?: number }> {
-  const before = qa.stdoutSoFar().length;
-  let firstResultMs: number | undefined;
-  const t0 = performance.now();
-  const onData = () => {
-    if (firstResultMs === undefined && results(qa.stdoutSoFar().slice(before)).length) firstResultMs = performance.now() - t0;
-  };
-  qa.child.stdout!.on('data', onData);
-  for (const [rel, text] of Object.entries(files)) {
-    if (text === null) rmSync(join(dir, rel));
-    else writeFileSync(join(dir, rel), text);
+/** `qa watch --ci` on a temp project: `first()` waits for the first run, `save()` for the step a save causes. */
+function watchProject(files: Record<string, string>, args: string[] = ['-n', '2']) {
+  const dir = project(null, files);
+  const qa = startQa(['watch', '--ci', ...args], { cwd: dir, timeoutMs: 55_000 });
+  after(() => {
+    if (qa.child.exitCode === null) qa.child.kill('SIGKILL');
+  });
+  let step = 1;
+  /** Saves files, waits for the next step, and measures save → first result line of that step. */
+  async function save(changes: Record<string, string | null>): Promise<{ out: string; firstResultMs?: number }> {
+    const before = qa.stdoutSoFar().length;
+    let firstResultMs: number | undefined;
+    const t0 = performance.now();
+    const onData = () => {
+      if (firstResultMs === undefined && results(qa.stdoutSoFar().slice(before)).length) firstResultMs = performance.now() - t0;
+    };
+    qa.child.stdout!.on('data', onData);
+    for (const [rel, text] of Object.entries(changes)) {
+      if (text === null) rmSync(join(dir, rel));
+      else writeFileSync(join(dir, rel), text);
+    }
+    try {
+      const out = await waitIdle(qa, ++step);
+      return { out, firstResultMs };
+    } finally {
+      qa.child.stdout!.off('data', onData);
+    }
   }
-  try {
-    const out = await waitIdle(qa, ++step);
-    return { out, firstResultMs };
-  } finally {
-    qa.child.stdout!.off('data', onData);
+  /** Ctrl-C while waiting: the watch ends with exit code 0. */
+  async function stop(): Promise<void> {
+    qa.child.kill('SIGINT');
+    const r = await qa.done;
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
   }
+  return { dir, qa, save, stop, first: () => waitIdle(qa, 1, 20_000) };
 }
 
+const { qa, save, first } = watchProject(FILES);
+
 test('the first run runs everything and builds the import graph', async () => {
-  const out = await waitIdle(qa, 1, 20_000);
+  const out = await first();
   assert.deepEqual(filesRan(out), ['test/math.test.ts', 'test/strings.test.ts', 'test/util.test.ts'], out);
   assert.match(out, /qa: 3 passed, 0 failed/);
 });
@@ -143,4 +154,44 @@ test('Ctrl-C while waiting ends the watch with exit code 0', async () => {
   qa.child.kill('SIGINT');
   const r = await qa.done;
   assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+});
+
+// CommonJS never reaches the module hooks: qa watches require() itself, records the edges and
+// evicts changed modules from require.cache, so neither selection nor freshness depends on it.
+const CJS: Record<string, string> = {
+  'qa.config.mjs': "export default { include: ['tests/**/*.test.{ts,cjs}'] };\n",
+  'src/rate.cjs': 'exports.rate = 2;\n',
+  // price requires rate: a change to rate reaches legacy.test.cjs through two requires.
+  'src/price.cjs': "const { rate } = require('./rate.cjs');\nexports.price = (n) => n * rate;\n",
+  'src/other.cjs': 'exports.other = 1;\n',
+  // A CommonJS test file (require(esm) loads qa-lanes on Node >= 20.19).
+  'tests/legacy.test.cjs': "const { test, expect } = require('qa-lanes');\nconst { price } = require('../src/price.cjs');\ntest('price', () => { expect(price(2)).toBe(4); });\n",
+  // An ES module that loads CommonJS through createRequire.
+  'tests/bridge.test.ts': "import { createRequire } from 'node:module';\nimport { test, expect } from 'qa-lanes';\nconst { rate } = createRequire(import.meta.url)('../src/rate.cjs');\ntest('rate', () => { expect(rate).toBe(2); });\n",
+  'tests/other.test.ts': "import { test, expect } from 'qa-lanes';\nimport { other } from '../src/other.cjs';\ntest('other', () => { expect(other).toBe(1); });\n",
+};
+
+test('CommonJS requires are tracked: a changed required module reruns its tests with fresh code', async () => {
+  const w = watchProject(CJS);
+  const out = await w.first();
+  assert.match(out, /qa: 3 passed, 0 failed/, out);
+
+  // rate.cjs is required by price.cjs (required by a .cjs test) and by a createRequire in a .ts test.
+  const changed = await w.save({ 'src/rate.cjs': 'exports.rate = 3;\n' });
+  assert.match(changed.out, /^qa watch: selected 2 test files: tests\/bridge\.test\.ts, tests\/legacy\.test\.cjs$/m, changed.out);
+  // The workers evaluated the new rate: both fail, nobody was served the cached module.
+  assert.match(changed.out, /qa: 0 passed, 2 failed/, changed.out);
+
+  const fixed = await w.save({ 'src/rate.cjs': 'exports.rate = 2;\n' });
+  assert.deepEqual(filesRan(fixed.out), ['tests/bridge.test.ts', 'tests/legacy.test.cjs'], fixed.out);
+  assert.match(fixed.out, /qa: 2 passed, 0 failed/, fixed.out);
+
+  // price.cjs: only the test that requires it; an ES import of CommonJS (other.cjs) is fresh too.
+  const price = await w.save({ 'src/price.cjs': "const { rate } = require('./rate.cjs');\nexports.price = (n) => n * rate + 1;\n" });
+  assert.deepEqual(filesRan(price.out), ['tests/legacy.test.cjs'], price.out);
+  assert.match(price.out, /qa: 0 passed, 1 failed/, price.out);
+  const other = await w.save({ 'src/other.cjs': 'exports.other = 2;\n' });
+  assert.deepEqual(filesRan(other.out), ['tests/other.test.ts'], other.out);
+  assert.match(other.out, /qa: 0 passed, 1 failed/, other.out);
+  await w.stop();
 });
