@@ -3,6 +3,7 @@
 import { openSync, writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { PROGRESS_ENV, PROGRESS_WIDTH, PROTOCOL_VERSION, type FromWorker, type ToWorker, type WorkerItem } from '../core/protocol.js';
+import type { ErrorInfo } from '../core/types.js';
 import { installCapture } from './capture.js';
 import { toErrorInfo } from './errors.js';
 import { Harness, testContext } from './harness.js';
@@ -24,6 +25,8 @@ const harness = new Harness({
 if (watching) trackRequires(root);
 
 let outbox: WorkerItem[] = [];
+/** Watch sessions: errors of teardowns done on invalidation, between runs; sent with the next collect or run. */
+let teardownErrors: Array<{ error: ErrorInfo; file?: string }> = [];
 let retiring = false;
 let dropUpTo = 0;
 let resumeAfterFailure: (() => void) | undefined;
@@ -84,15 +87,27 @@ async function reportImports(edges?: Array<[string, string]>): Promise<void> {
   if (all.length) emit({ t: 'imports', edges: all });
 }
 
+function reportTeardownErrors(): void {
+  for (const e of teardownErrors) emit({ t: 'error', ...e });
+  teardownErrors = [];
+}
+
 async function handle(msg: ToWorker): Promise<void> {
   switch (msg.t) {
     case 'invalidate':
-      for (const file of msg.forget) harness.forget(file);
+      // Old generations end before new ones start: afterAll hooks and file fixtures of files that
+      // will be imported again (normally done already), and worker fixtures their modules defined.
+      for (const file of msg.forget) {
+        for (const error of await harness.fileDone(file)) teardownErrors.push({ error, file });
+        harness.forget(file);
+      }
+      teardownErrors.push(...(await harness.dropWorkerFixtures(msg.modules)));
       // `forget` holds the invalidated modules and deleted files: a deleted one must not be served from the cache.
       evictRequired(root, msg.forget);
       await reportImports(await bumpModules(root, msg.gen, msg.modules));
       return;
     case 'collect':
+      reportTeardownErrors();
       for (const file of msg.files) {
         try {
           const loaded = await harness.load(file);
@@ -105,6 +120,7 @@ async function handle(msg: ToWorker): Promise<void> {
       emit({ t: 'done' });
       return;
     case 'run':
+      reportTeardownErrors();
       for (const item of msg.tests) {
         if (retiring) break; // the controller gives what is left to another worker
         await breathe();
@@ -135,6 +151,7 @@ async function handle(msg: ToWorker): Promise<void> {
       process.env.QA_WORKER_COUNT = String(msg.count);
       return;
     case 'stop':
+      reportTeardownErrors();
       for (const error of await harness.shutdown()) emit({ t: 'error', error });
       // Tests may leave servers or timers behind; they must not keep the worker alive.
       flush(() => process.exit(0));

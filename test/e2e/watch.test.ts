@@ -2,10 +2,10 @@
 // subprocess, its stdout read as it comes. Every step saves files and waits for the block of the
 // run (or the "no test file depends on it" note) that the save caused.
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { project, results, startQa, type StartedQa } from './helpers.js';
+import { project, results, startQa, tempDir, type StartedQa } from './helpers.js';
 
 const FILES: Record<string, string> = {
   'qa.config.mjs': "export default { include: ['test/**/*.test.ts'] };\n",
@@ -194,4 +194,53 @@ test('CommonJS requires are tracked: a changed required module reruns its tests 
   assert.deepEqual(filesRan(other.out), ['tests/other.test.ts'], other.out);
   assert.match(other.out, /qa: 0 passed, 1 failed/, other.out);
   await w.stop();
+});
+
+// A worker-scoped fixture lives as long as its worker, but not longer than the module that defined
+// it: re-imported (a new generation), that module's old instances are torn down before new ones
+// set up. Here each holds a Unix socket at a fixed path per worker, like a server on a port: a
+// second one cannot listen while the first is alive.
+const sockets = tempDir('qa-sock-');
+const serverFixture = (version: number) =>
+  [
+    "import { createServer } from 'node:net';",
+    "import { appendFileSync } from 'node:fs';",
+    "import { test as base } from 'qa-lanes';",
+    `const log = (line: string) => appendFileSync(${JSON.stringify(join(sockets, 'log'))}, line + '\\n');`,
+    'export const test = base.extend<{ server: string }>({',
+    '  server: [',
+    '    async ({ workerId }, use) => {',
+    `      const path = ${JSON.stringify(sockets)} + '/' + workerId + '.sock';`,
+    '      const srv = createServer();',
+    '      await new Promise<void>((resolve, reject) => { srv.once(\'error\', reject); srv.listen(path, () => resolve()); });',
+    `      log(workerId + ' up v${version}');`,
+    `      await use('v${version}');`,
+    '      await new Promise<void>((resolve) => srv.close(() => resolve()));',
+    `      log(workerId + ' down v${version}');`,
+    '    },',
+    "    { scope: 'worker' },",
+    '  ],',
+    '});',
+    '',
+  ].join('\n');
+
+test('a re-imported fixture module tears down its old worker fixtures before new ones set up', async () => {
+  const w = watchProject(
+    {
+      'qa.config.mjs': "export default { include: ['tests/**/*.test.ts'] };\n",
+      'tests/fixtures.ts': serverFixture(1),
+      'tests/server.test.ts': "import { expect } from 'qa-lanes';\nimport { test } from './fixtures.js';\ntest('serves', ({ server }) => { expect(server).toMatch(/^v/); });\n",
+    },
+    ['-n', '1'],
+  );
+  const out = await w.first();
+  assert.match(out, /qa: 1 passed, 0 failed/, out);
+  const changed = await w.save({ 'tests/fixtures.ts': serverFixture(2) });
+  assert.match(changed.out, /qa: 1 passed, 0 failed/, changed.out);
+  assert.doesNotMatch(changed.out, /EADDRINUSE|ERROR/, changed.out);
+  // A save that leaves the fixture module alone keeps its worker fixture warm.
+  const again = await w.save({ 'tests/server.test.ts': "import { expect } from 'qa-lanes';\nimport { test } from './fixtures.js';\ntest('serves v2', ({ server }) => { expect(server).toBe('v2'); });\n" });
+  assert.match(again.out, /qa: 1 passed, 0 failed/, again.out);
+  await w.stop();
+  assert.deepEqual(readFileSync(join(sockets, 'log'), 'utf8').trim().split('\n'), ['gw0 up v1', 'gw0 down v1', 'gw0 up v2', 'gw0 down v2']);
 });
