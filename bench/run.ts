@@ -835,9 +835,12 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 function startWatch(dir: string, paths: string[], traceFile: string) {
   writeFileSync(traceFile, '');
+  // A private TMPDIR: the demo-suite keeps its databases under $TMPDIR/qa-lanes-demo.
+  const tmp = `${dir}.tmp`;
+  mkdirSync(tmp, { recursive: true });
   const child = spawn(process.execPath, [QA_BIN, 'watch', '--ci', '-n', '2', ...paths], {
     cwd: dir,
-    env: baseEnv({ QA_WATCH_TRACE: traceFile }),
+    env: baseEnv({ QA_WATCH_TRACE: traceFile, TMPDIR: tmp }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const kill = () => child.kill('SIGKILL');

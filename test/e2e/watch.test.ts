@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { project, results, startQa, tempDir, type StartedQa } from './helpers.js';
+import { codeFiles, staticImporters, staticImports } from '../../bench/imports.ts';
+import { project, REPO_ROOT, results, startQa, tempDir, type StartedQa } from './helpers.js';
 
 const FILES: Record<string, string> = {
   'qa.config.mjs': "export default { include: ['test/**/*.test.ts'] };\n",
@@ -45,9 +46,9 @@ function filesRan(text: string): string[] {
 }
 
 /** `qa watch --ci` on a temp project: `first()` waits for the first run, `save()` for the step a save causes. */
-function watchProject(files: Record<string, string>, args: string[] = ['-n', '2']) {
+function watchProject(files: Record<string, string>, args: string[] = ['-n', '2'], env: Record<string, string> = {}) {
   const dir = project(null, files);
-  const qa = startQa(['watch', '--ci', ...args], { cwd: dir, timeoutMs: 55_000 });
+  const qa = startQa(['watch', '--ci', ...args], { cwd: dir, timeoutMs: 80_000, env });
   after(() => {
     if (qa.child.exitCode === null) qa.child.kill('SIGKILL');
   });
@@ -243,4 +244,42 @@ test('a re-imported fixture module tears down its old worker fixtures before new
   assert.match(again.out, /qa: 1 passed, 0 failed/, again.out);
   await w.stop();
   assert.deepEqual(readFileSync(join(sockets, 'log'), 'utf8').trim().split('\n'), ['gw0 up v1', 'gw0 down v1', 'gw0 up v2', 'gw0 down v2']);
+});
+
+// The watch issue: selection must be exact on the demo-suite. A copy of it (with the repository's
+// config) is watched; each saved module must rerun exactly the test files that import it, directly
+// or transitively, as read from the sources (type-only imports do not count).
+test('on the demo-suite, a saved module reruns exactly the test files that import it', { timeout: 90_000 }, async () => {
+  const files: Record<string, string> = { 'qa.config.ts': readFileSync(join(REPO_ROOT, 'qa.config.ts'), 'utf8') };
+  for (const f of codeFiles(join(REPO_ROOT, 'demo-suite'))) files[`demo-suite/${f}`] = readFileSync(join(REPO_ROOT, 'demo-suite', f), 'utf8');
+  // The demo-suite keeps its databases under $TMPDIR/qa-lanes-demo: a private one, so another
+  // demo-suite run on this machine cannot share them.
+  const w = watchProject(files, ['-n', '2'], { TMPDIR: tempDir('qa-demo-tmp-') });
+  const out = await w.first();
+  assert.match(out, /qa: \d+ passed, 0 failed/, out);
+  const tests = new Set(/^qa watch: selected \d+ test files: (.*)$/m.exec(out)![1].split(', '));
+  const graph = staticImports(w.dir);
+  const expected: Record<string, string[]> = {
+    'demo-suite/app/format.ts': ['demo-suite/unit/format.test.ts'],
+    // pricing ← shop ← server, fixtures: every API test, and its unit test.
+    'demo-suite/app/pricing.ts': [
+      'demo-suite/api/auth.test.ts',
+      'demo-suite/api/checkout.e2e.test.ts',
+      'demo-suite/api/health.test.ts',
+      'demo-suite/api/orders.test.ts',
+      'demo-suite/api/payments.test.ts',
+      'demo-suite/api/users.test.ts',
+      'demo-suite/unit/pricing.test.ts',
+    ],
+    'demo-suite/app/webhooks.ts': ['demo-suite/races/webhook-timing.test.ts'],
+    'demo-suite/app/legacy-inventory.ts': ['demo-suite/integration/legacy-inventory.test.ts'],
+  };
+  for (const [file, want] of Object.entries(expected)) {
+    assert.deepEqual(staticImporters(graph, file, (f) => tests.has(f)), want, `the sources say ${file} is imported by these`);
+    const { out: ran } = await w.save({ [file]: `${files[file]}\n// saved\n` });
+    assert.match(ran, new RegExp(`^qa watch: selected ${want.length} test files?: ${want.join(', ').replace(/\./g, '\\.')}$`, 'm'), ran);
+    assert.deepEqual(filesRan(ran), want, ran);
+    assert.match(ran, /qa: \d+ passed, 0 failed/, ran);
+  }
+  await w.stop();
 });
