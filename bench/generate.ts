@@ -200,6 +200,65 @@ export function writeSuite(root: string, spec: SuiteSpec, opts: WriteOptions = {
   };
 }
 
+// ------------------------------------------------------------------ a project for `qa watch`
+
+export interface WatchProject {
+  dir: string;
+  /** Test files (root-relative). */
+  tests: string[];
+  /** Files the watch benchmark saves, source modules first, a test file last. */
+  touch: string[];
+}
+
+/**
+ * A small TypeScript project for the watch benchmark: source modules that import each other
+ * (core ← a ← d, core ← b, c alone, a CommonJS legacy.cjs that b.test requires through
+ * createRequire) and `files` test files of `perFile` tests importing them; the first test of
+ * every fourth file sleeps `slowMs`, so plain LPT would start the run on slow tests.
+ */
+export function writeWatchProject(root: string, o: { files: number; perFile: number; slowMs: number }, qaRoot = REPO_ROOT): WatchProject {
+  const dir = join(root, `watch-project-${o.files}x${o.perFile}`);
+  const put = (rel: string, text: string) => {
+    mkdirSync(join(dir, rel, '..'), { recursive: true });
+    writeFileSync(join(dir, rel), text);
+  };
+  put('package.json', JSON.stringify({ name: 'bench-watch', private: true, type: 'module' }, null, 2) + '\n');
+  put('qa.config.mjs', "export default { include: ['tests/**/*.test.ts'] };\n");
+  mkdirSync(join(dir, 'node_modules'), { recursive: true });
+  symlinkSync(qaRoot, join(dir, 'node_modules', 'qa-lanes'), 'dir');
+  put('src/core.ts', 'export const base = (n: number): number => n + 1;\n');
+  put('src/a.ts', "import { base } from './core.js';\nexport const a = (n: number): number => base(n) * 2;\n");
+  put('src/b.ts', "import { base } from './core.js';\nexport const b = (n: number): number => base(n) - 1;\n");
+  put('src/c.ts', 'export const c = (n: number): number => n * 3;\n');
+  put('src/d.ts', "import { a } from './a.js';\nexport const d = (n: number): number => a(n) + 1;\n");
+  put('src/legacy.cjs', 'exports.legacy = (n) => n - 2;\n');
+  const fw = width(o.files);
+  const uses: Array<{ name: string; module: string; value: (n: number) => number }> = [
+    { name: 'a', module: 'a', value: (n) => (n + 1) * 2 },
+    { name: 'b', module: 'b', value: (n) => n },
+    { name: 'c', module: 'c', value: (n) => n * 3 },
+    { name: 'd', module: 'd', value: (n) => (n + 1) * 2 + 1 },
+  ];
+  const tests: string[] = [];
+  for (let f = 0; f < o.files; f++) {
+    const use = uses[f % uses.length];
+    const path = `tests/w${pad(f, fw)}.test.ts`;
+    const lines = ["import { test, expect } from 'qa-lanes';", `import { ${use.name} } from '../src/${use.module}.js';`];
+    const legacy = use.name === 'b';
+    if (legacy) lines.push("import { createRequire } from 'node:module';", "const { legacy } = createRequire(import.meta.url)('../src/legacy.cjs');");
+    if (f % 4 === 0) lines.push("import { setTimeout as sleep } from 'node:timers/promises';");
+    lines.push('');
+    for (let t = 0; t < o.perFile; t++) {
+      const slow = f % 4 === 0 && t === 0;
+      const check = `expect(${use.name}(${t})).toBe(${use.value(t)});${legacy ? ` expect(legacy(${t})).toBe(${t - 2});` : ''}`;
+      lines.push(slow ? `test('slow ${t}', async () => { await sleep(${o.slowMs}); ${check} });` : `test('case ${t}', () => { ${check} });`);
+    }
+    put(path, lines.join('\n') + '\n');
+    tests.push(path);
+  }
+  return { dir, tests, touch: ['src/core.ts', 'src/c.ts', 'src/legacy.cjs', tests[Math.min(1, tests.length - 1)]] };
+}
+
 export function tempRoot(): string {
   return mkdtempSync(join(tmpdir(), 'qa-bench-'));
 }

@@ -1,12 +1,13 @@
 // The benchmark: qa against mocha --parallel, vitest (forks) and node --test on identical generated
 // suites (bench/generate.ts), measured side by side in one run, plus what only qa has (the TUI, qa
-// stress) and peak memory. Prints markdown: the machine and versions, one table row per runner and
-// suite, then a line per target from issue 7 saying met or missed, then every sample.
+// stress, qa watch from a save to its first result) and peak memory. Prints markdown: the machine
+// and versions, one table row per runner and suite, then a line per target (issues 7 and watch)
+// saying met or missed, then every sample.
 //
 //   node --import tsx bench/run.ts              full run (several minutes on 2 cores)
 //   node --import tsx bench/run.ts --quick      1 run, small sizes
 //   node --import tsx bench/run.ts --tiny       seconds: proves the harness works (npm test)
-//   --only startup,trivial,sleep,skewed,tui,stress,memory    --runs N    --warmup N    --keep
+//   --only startup,trivial,sleep,skewed,tui,stress,memory,watch    --runs N    --warmup N    --keep
 //   sizes: --trivial 20x100,200x60  --sleep 200x50:10 (tests x ms : files)
 //          --skewed 40x10:4 (files x tests : long tests)  --stress-count 1000  --tui 200x60  --memory 200x60
 //
@@ -16,7 +17,7 @@
 // output reports the expected number of passed tests and no failures: a broken config cannot
 // look fast. Timings are never asserted; exit code 1 means a runner broke, not that qa was slow.
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -32,18 +33,30 @@ import {
   tempRoot,
   trivialSuite,
   writeSuite,
+  writeWatchProject,
   type Dialect,
   type GeneratedSuite,
   type SkewedOptions,
 } from './generate.js';
+import { staticImporters, staticImports } from './imports.js';
 import { available as procAvailable, sampleTree, type TreePeak } from './proctree.js';
 
 // ------------------------------------------------------------------ options
 
-const CELLS = ['startup', 'trivial', 'sleep', 'skewed', 'tui', 'stress', 'memory'] as const;
+const CELLS = ['startup', 'trivial', 'sleep', 'skewed', 'tui', 'stress', 'memory', 'watch'] as const;
 type Cell = (typeof CELLS)[number];
 
+/** The watch cell: a generated project and the demo-suite, files saved in turn. */
+interface WatchSizes {
+  project: { files: number; perFile: number; slowMs: number };
+  /** Paths `qa watch` is given in the demo-suite copy (none: all of it). */
+  demoPaths: string[];
+  /** Demo-suite files saved in turn, root-relative. */
+  demoTouch: string[];
+}
+
 interface Sizes {
+  watch: WatchSizes;
   trivial: Array<[number, number]>;
   sleep: { tests: number; ms: number; files: number; workers: number };
   skewed: SkewedOptions;
@@ -61,6 +74,11 @@ const FULL: Sizes = {
   sleep: { tests: 200, ms: 50, files: 10, workers: 8 },
   skewed: DEFAULT_SKEWED,
   skewedWorkers: 4,
+  watch: {
+    project: { files: 24, perFile: 5, slowMs: 300 },
+    demoPaths: [],
+    demoTouch: ['demo-suite/app/pricing.ts', 'demo-suite/app/format.ts', 'demo-suite/app/io.ts', 'demo-suite/fixtures.ts', 'demo-suite/unit/validation.test.ts'],
+  },
   stress: { count: 1000, ms: 1, workers: 2 },
   tui: [200, 60],
   memory: [200, 60],
@@ -71,6 +89,11 @@ const QUICK: Sizes = {
   sleep: { tests: 80, ms: 50, files: 10, workers: 8 },
   skewed: { ...DEFAULT_SKEWED, files: 20, perFile: 10, long: 2, longMs: [500, 1000] },
   skewedWorkers: 4,
+  watch: {
+    project: { files: 12, perFile: 5, slowMs: 300 },
+    demoPaths: [],
+    demoTouch: ['demo-suite/app/pricing.ts', 'demo-suite/app/format.ts', 'demo-suite/unit/validation.test.ts'],
+  },
   stress: { count: 300, ms: 1, workers: 2 },
   tui: [20, 100],
   memory: [20, 100],
@@ -81,6 +104,12 @@ const TINY: Sizes = {
   sleep: { tests: 8, ms: 10, files: 2, workers: 4 },
   skewed: { ...DEFAULT_SKEWED, files: 4, perFile: 3, long: 1, shortMs: [1, 5], longMs: [50, 80] },
   skewedWorkers: 4,
+  // The demo-suite's unit tests only: its API tests would make the first run take seconds.
+  watch: {
+    project: { files: 4, perFile: 2, slowMs: 50 },
+    demoPaths: ['demo-suite/unit'],
+    demoTouch: ['demo-suite/app/pricing.ts', 'demo-suite/unit/format.test.ts'],
+  },
   stress: { count: 20, ms: 1, workers: 2 },
   tui: [2, 5],
   memory: [2, 5],
@@ -774,6 +803,236 @@ async function memoryCell(): Promise<void> {
 
 let memoryHow = '';
 
+// ---- qa watch: from a save to the first result
+
+interface TraceEvent {
+  t: number;
+  ev: string;
+  file?: string;
+  files?: string[];
+}
+
+/** One save and what followed it, in ms after the write. */
+interface Touch {
+  file: string;
+  firstResultMs: number;
+  /** When the bench saw the first result line on qa's stdout (pipe and reporter included). */
+  seenMs: number;
+  detectMs: number;
+  batchMs: number;
+  runStartMs: number;
+  idleMs: number;
+  selected: string[];
+  ran: string[];
+}
+
+const RESULT = /^\[gw\d+\] (PASSED|FAILED|SKIPPED|TODO|FLAKY|RERUN) /m;
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * `qa watch --ci -n 2` in `dir` with QA_WATCH_TRACE (src/watch/trace.ts) pointing outside the
+ * project; the trace gives qa's own timestamps of every step, stdout what a user would see.
+ */
+function startWatch(dir: string, paths: string[], traceFile: string) {
+  writeFileSync(traceFile, '');
+  // A private TMPDIR: the demo-suite keeps its databases under $TMPDIR/qa-lanes-demo.
+  const tmp = `${dir}.tmp`;
+  mkdirSync(tmp, { recursive: true });
+  const child = spawn(process.execPath, [QA_BIN, 'watch', '--ci', '-n', '2', ...paths], {
+    cwd: dir,
+    env: baseEnv({ QA_WATCH_TRACE: traceFile, TMPDIR: tmp }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const kill = () => child.kill('SIGKILL');
+  process.on('exit', kill);
+  const chunks: Array<{ t: number; text: string }> = [];
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    chunks.push({ t: Date.now(), text: d });
+    stdout += d;
+  });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const events = (): TraceEvent[] =>
+    readFileSync(traceFile, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as TraceEvent);
+  const output = () => `--- stdout (tail) ---\n${tail(stdout, 30)}\n--- stderr (tail) ---\n${tail(stderr)}`;
+  /** Polls the trace until `done` holds for the events after index `from`. */
+  const until = async (from: number, done: (es: TraceEvent[]) => boolean, ms: number, what: string): Promise<TraceEvent[]> => {
+    const end = Date.now() + ms;
+    for (;;) {
+      const es = events().slice(from);
+      if (done(es)) return es;
+      if (child.exitCode !== null) throw new Error(`qa watch exited (${child.exitCode}) while waiting for ${what}\n${output()}`);
+      if (Date.now() > end) throw new Error(`no ${what} within ${fmt(ms)}\n${output()}`);
+      await pause(10);
+    }
+  };
+  /** Waits until the trace has been quiet for `ms` (a second batch from one save would show here). */
+  const settle = async (ms = 250) => {
+    for (let n = events().length; ; ) {
+      await pause(ms);
+      const now = events().length;
+      if (now === n) return;
+      n = now;
+    }
+  };
+  const firstResultSeen = (after: number): number => {
+    let text = '';
+    for (const c of chunks) {
+      if (c.t < after) continue;
+      text += c.text;
+      if (RESULT.test(text)) return c.t - after;
+    }
+    return NaN;
+  };
+  const stop = async (): Promise<number | null> => {
+    child.kill('SIGINT');
+    const timer = setTimeout(kill, 15_000);
+    const code = await exited;
+    clearTimeout(timer);
+    process.off('exit', kill);
+    return code;
+  };
+  return { events, until, settle, firstResultSeen, stop, output };
+}
+
+/**
+ * Starts `qa watch` on a project, waits for the first (full) run, then saves each file of
+ * `touch` in turn (a comment appended), WARMUP + RUNS times, and reads from qa's trace when the
+ * save was seen, when its run started, and when its first result came. Selection is checked
+ * against the test files that import the saved file, read from the sources (bench/imports.ts).
+ */
+async function watchProject(name: string, dir: string, paths: string[], touch: string[]): Promise<void> {
+  const traceFile = join(root, `${name.replace(/\W+/g, '-')}.trace.jsonl`);
+  const w = startWatch(dir, paths, traceFile);
+  const touches: Touch[] = [];
+  try {
+    const first = await w.until(0, (es) => es.some((e) => e.ev === 'watch-idle'), Math.min(TIMEOUT_MS, 120_000), 'end of the first run');
+    const testFiles = new Set(first.find((e) => e.ev === 'watch-run')?.files ?? []);
+    await w.settle();
+    log(`watch ${name}: first run over (${testFiles.size} test files)`);
+    const imports = staticImports(dir);
+    let n = 0;
+    for (let round = 0; round < WARMUP + RUNS; round++) {
+      for (const file of touch) {
+        const from = w.events().length;
+        const t0 = Date.now();
+        appendFileSync(join(dir, file), `\n// saved by the benchmark (${++n})\n`);
+        const es = await w.until(from, (xs) => xs.some((e) => e.ev === 'watch-idle'), 60_000, `run after saving ${file}`);
+        const at = (ev: string, pick: (e: TraceEvent) => boolean = () => true) => {
+          const e = es.find((x) => x.ev === ev && pick(x));
+          return e ? e.t - t0 : NaN;
+        };
+        const end = es.findIndex((e) => e.ev === 'watch-idle');
+        const run = es.slice(0, end);
+        const t: Touch = {
+          file,
+          firstResultMs: at('test-end'),
+          seenMs: w.firstResultSeen(t0),
+          detectMs: at('fs', (e) => e.file === file),
+          batchMs: at('batch'),
+          runStartMs: at('run-start'),
+          idleMs: at('watch-idle'),
+          selected: run.find((e) => e.ev === 'watch-run')?.files ?? [],
+          ran: [...new Set(run.filter((e) => e.ev === 'test-end').map((e) => e.file!))].sort(),
+        };
+        await w.settle();
+        const warm = round < WARMUP;
+        log(`watch ${name} ${warm ? 'warm-up' : `run ${round - WARMUP + 1}/${RUNS}`} ${file}: first result ${fmt(t.firstResultMs)} (seen ${fmt(t.seenMs)}), ${t.ran.length}/${t.selected.length} files ran`);
+        if (!warm) touches.push(t);
+      }
+    }
+    for (const file of touch) {
+      const mine = touches.filter((t) => t.file === file);
+      const importers = staticImporters(imports, file, (f) => testFiles.has(f));
+      const selected = mine[0]?.selected ?? [];
+      const ran = mine[0]?.ran ?? [];
+      const same = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+      const exact = mine.every((t) => same(t.selected, importers)) && mine.every((t) => t.ran.every((f) => importers.includes(f)));
+      if (!exact) problems.push(`watch ${name} · ${file}: qa selected ${mine.map((t) => `[${t.selected.join(', ')}]`).join(' / ')} and ran [${ran.join(', ')}], but [${importers.join(', ')}] import it`);
+      const m = (pick: (t: Touch) => number) => median(mine.map(pick).filter(Number.isFinite));
+      const firsts = mine.map((t) => t.firstResultMs);
+      watchRows.push({ project: name, file, importers, selected, ran, exact, median: m((t) => t.firstResultMs), max: Math.max(...firsts), seen: m((t) => t.seenMs), detect: m((t) => t.detectMs), batch: m((t) => t.batchMs), runStart: m((t) => t.runStartMs), idle: m((t) => t.idleMs) });
+    }
+  } finally {
+    const code = await w.stop();
+    if (code !== 0) problems.push(`watch ${name}: qa watch exited with ${code} after Ctrl-C\n${w.output()}`);
+  }
+}
+
+interface WatchRow {
+  project: string;
+  file: string;
+  importers: string[];
+  selected: string[];
+  ran: string[];
+  exact: boolean;
+  median: number;
+  max: number;
+  seen: number;
+  detect: number;
+  batch: number;
+  runStart: number;
+  idle: number;
+}
+const watchRows: WatchRow[] = [];
+
+async function watchCell(): Promise<void> {
+  const { project, demoPaths, demoTouch } = sizes.watch;
+  const generated = writeWatchProject(root, project, QA_ROOT);
+  try {
+    await watchProject(`generated ${project.files}×${project.perFile}`, generated.dir, [], generated.touch);
+  } catch (err) {
+    problems.push(`watch generated project: ${(err as Error).message}`);
+  }
+  // A copy of the demo-suite as a project of its own: the repository's config, qa from the snapshot.
+  const demo = join(root, 'watch-demo');
+  cpSync(join(REPO_ROOT, 'demo-suite'), join(demo, 'demo-suite'), { recursive: true });
+  cpSync(join(REPO_ROOT, 'qa.config.ts'), join(demo, 'qa.config.ts'));
+  writeFileSync(join(demo, 'package.json'), JSON.stringify({ name: 'bench-watch-demo', private: true, type: 'module' }, null, 2) + '\n');
+  mkdirSync(join(demo, 'node_modules'), { recursive: true });
+  symlinkSync(QA_ROOT, join(demo, 'node_modules', 'qa-lanes'), 'dir');
+  const name = `demo-suite${demoPaths.length ? ` (${demoPaths.join(' ')})` : ''}`;
+  try {
+    await watchProject(name, demo, demoPaths, demoTouch);
+  } catch (err) {
+    problems.push(`watch ${name}: ${(err as Error).message}`);
+  }
+  const demoRows = watchRows.filter((r) => r.project === name);
+  if (demoRows.length) {
+    const worst = demoRows.reduce((a, b) => (b.median > a.median ? b : a));
+    targets.push({
+      met: verdict(demoRows.every((r) => r.median < 300), worst.median),
+      text:
+        `watch, ${name}, 2 warm workers: save → first result under 300 ms for every saved file: slowest median ${fmt(worst.median)} (${worst.file}), ` +
+        `max of all ${fmt(Math.max(...demoRows.map((r) => r.max)))}; selection exact for ${demoRows.filter((r) => r.exact).length}/${demoRows.length} files`,
+    });
+  }
+}
+
+function watchSection(): string[] {
+  if (watchRows.length === 0) return [];
+  const short = (files: string[]) => (files.length ? files.map((f) => f.replace(/^.*\//, '')).join(', ') : '—');
+  return [
+    '',
+    `## qa watch: save → first result (2 workers, median of ${RUNS})`,
+    '',
+    "Save = a comment appended to the file; times are ms after the write, from qa's QA_WATCH_TRACE timeline (its own clock); " +
+      '"seen" = the first result line arriving on the pipe. Steps: the watcher sees the write · the debounced batch · workers fed (after collection) · the run is over.',
+    '',
+    '| project | saved file | importing test files (from the sources) | qa selected | ran | exact | first result | max | seen | sees · batch · fed · over |',
+    '| --- | --- | --- | --- | --- | --- | ---: | ---: | ---: | --- |',
+    ...watchRows.map(
+      (r) =>
+        `| ${r.project} | ${r.file} | ${r.importers.length}: ${short(r.importers)} | ${r.selected.length} | ${r.ran.length} | ${r.exact ? 'yes' : 'NO'} | ${fmt(r.median)} | ${fmt(r.max)} | ${fmt(r.seen)} | ${[r.detect, r.batch, r.runStart, r.idle].map(fmt).join(' · ')} |`,
+    ),
+  ];
+}
+
 function verdict(met: boolean, ...inputs: number[]): boolean | undefined {
   return inputs.every(Number.isFinite) ? met : undefined;
 }
@@ -850,7 +1109,7 @@ function samples(): string {
 async function main(): Promise<number> {
   log(`${mode} run: ${RUNS} run(s) after ${WARMUP} warm-up round(s); suites in ${root}${flags.keep ? ' (kept)' : ''}`);
   const head = header();
-  const cells: Record<Cell, () => Promise<void>> = { startup: startupCell, trivial: trivialCell, sleep: sleepCell, skewed: skewedCell, tui: tuiCell, stress: stressCell, memory: memoryCell };
+  const cells: Record<Cell, () => Promise<void>> = { startup: startupCell, trivial: trivialCell, sleep: sleepCell, skewed: skewedCell, tui: tuiCell, stress: stressCell, memory: memoryCell, watch: watchCell };
   const started = performance.now();
   for (const cell of CELLS) {
     if (!only.has(cell)) continue;
@@ -862,6 +1121,7 @@ async function main(): Promise<number> {
   }
   const parts = [head, '', '## Wall time', '', table()];
   if (extras.length) parts.push('', '## qa only', '', '| measure | result |', '| --- | --- |', ...extras);
+  parts.push(...watchSection());
   if (memoryRows.length) {
     parts.push(
       '',
@@ -874,7 +1134,7 @@ async function main(): Promise<number> {
       ...memoryRows,
     );
   }
-  parts.push('', '## Targets (issue 7)', '');
+  parts.push('', '## Targets', '');
   if (targets.length === 0) parts.push('- (no target cells selected)');
   for (const t of targets) parts.push(`- ${t.met === undefined ? 'pending' : t.met ? 'met' : 'missed'}: ${t.text}`);
   parts.push('', `## Samples (wall, in run order) · benchmark took ${fmt(performance.now() - started)}`, '', samples());

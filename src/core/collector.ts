@@ -43,7 +43,7 @@ export function collectPhase(
       lanes.unwatch();
       resolve({ tests: files.flatMap((f) => byFile.get(f) ?? []), errors, uncollected: [...uncollected, ...queue] });
     };
-    const idle = () => [...lanes.values()].every((l) => l.collecting.length === 0);
+    const idle = () => [...lanes.values()].every((l) => l.collecting.length === 0 && l.chunks <= 0);
     const maybeFinish = () => {
       if ((queue.length === 0 || cancelled) && idle() && !respawning) finish();
     };
@@ -55,6 +55,7 @@ export function collectPhase(
       const chunk = queue.splice(0, batch);
       if (chunk.length === 0) return;
       lane.collecting = chunk;
+      lane.chunks++;
       lane.since = performance.now();
       for (const f of chunk) lane.worker.files.add(f);
       lane.worker.send({ t: 'collect', files: chunk });
@@ -88,6 +89,8 @@ export function collectPhase(
             answered(lane, item.file);
           } else if (item.t === 'error') {
             emit({ type: 'worker-error', workerId: worker.id, error: item.error, file: item.file });
+          } else if (item.t === 'done') {
+            lane.chunks--;
           }
         }
         feed(lane);

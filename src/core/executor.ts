@@ -60,7 +60,7 @@ export function executePhase(
       resolve({ durations, ranIds: ran, failedIds: failed, notRun, ...(stoppedBecause ? { stoppedBecause } : {}) });
     };
     const stopping = () => opts.isCancelled() || stoppedBecause !== undefined;
-    const idle = () => [...lanes.values()].every((l) => l.inflight.length === 0) && respawning === 0 && delayedRetries === 0;
+    const idle = () => [...lanes.values()].every((l) => l.inflight.length === 0 && l.chunks <= 0) && respawning === 0 && delayedRetries === 0;
     const maybeFinish = () => {
       if ((scheduler.remainingUnits === 0 || stopping()) && idle()) finish();
     };

@@ -10,6 +10,11 @@ export interface Lane {
   worker: WorkerHandle;
   /** Run phase: items sent and not yet answered, in the order the worker runs them. */
   inflight: WorkItem[];
+  /**
+   * Collect and run messages sent to the current process and not yet answered with `done`. A
+   * phase ends only when this is 0 on every lane: in watch sessions `done` comes a moment after the
+   * last result (the worker first reports the imports it saw), and must not spill into the next phase.
+   */
   chunks: number;
   /** Number of the last run message sent to the current process. */
   seq: number;

@@ -22,6 +22,8 @@ export interface Unit {
   unknown: boolean;
   /** Holds a test that failed last time and `--ff` asked for those first. */
   first?: boolean;
+  /** Watch runs: a short unit that opens a worker's run (see quickStartOrder). */
+  lead?: boolean;
 }
 
 /** xdist's unit keys: what must stay together on one worker. */
@@ -86,10 +88,30 @@ export function lptOrder(units: Unit[]): Unit[] {
   return [...units].sort((a, b) => Number(b.first ?? false) - Number(a.first ?? false) || Number(b.unknown) - Number(a.unknown) || b.estimate - a.estimate);
 }
 
+/**
+ * Watch runs: the first result should come at once, not after the longest test. One short unit
+ * per worker goes ahead of the LPT order — new tests first (they are what was just written), then
+ * the shortest known — so every worker opens with a quick result, and the makespan stays near
+ * LPT's because what moved ahead is, by choice, a small part of the work. `--ff` units stay first.
+ */
+export function quickStartOrder(units: Unit[], workers: number): Unit[] {
+  const lpt = lptOrder(units);
+  // Units of skipped tests only would lead with a SKIPPED line: not the result anyone waits for.
+  const candidates = lpt.filter((u) => !u.first && (u.unknown || u.estimate > 0));
+  const leads = new Set(
+    [...candidates]
+      .sort((a, b) => Number(b.unknown) - Number(a.unknown) || (a.unknown ? 0 : a.estimate - b.estimate))
+      .slice(0, Math.max(1, workers)),
+  );
+  return [...lpt.filter((u) => u.first), ...[...leads].map((u) => ({ ...u, lead: true })), ...lpt.filter((u) => !u.first && !leads.has(u))];
+}
+
 export interface SchedulerOptions {
   workers: number;
   /** Hand units out in the given order (a seeded shuffle) instead of longest first. */
   keepOrder?: boolean;
+  /** Watch runs: every worker starts with one short unit, then LPT (see quickStartOrder). */
+  quickStart?: boolean;
   /** How far down the queue a worker looks for a unit whose file it already imported. */
   affinityWindow?: number;
   /** Most items handed out in one chunk. */
@@ -115,7 +137,7 @@ export class Scheduler {
     this.left = 0;
     this.window = opts.keepOrder ? 1 : (opts.affinityWindow ?? 16);
     this.maxChunk = opts.maxChunk ?? 512;
-    this.append(opts.keepOrder ? units : lptOrder(units));
+    this.append(opts.keepOrder ? units : opts.quickStart ? quickStartOrder(units, opts.workers) : lptOrder(units));
   }
 
   /** Adds units at the end of the queue (another stress round). */
@@ -154,6 +176,8 @@ export class Scheduler {
   wantsMore(chunks: number, heldEstimate: number): boolean {
     if (this.left === 0) return false;
     if (chunks === 0) return true;
+    // A lead unit is for an idle worker: one already holding work does not prefetch it.
+    if (this.peekHead()?.lead) return false;
     return chunks < 2 && heldEstimate <= this.chunkTarget();
   }
 
@@ -170,6 +194,8 @@ export class Scheduler {
     const first = this.pick(hasFile);
     if (!first) return [];
     const items = [...first.items];
+    // A lead unit goes alone, so its worker starts on it at once and the next lead is left for the next worker.
+    if (first.lead) return items;
     let estimate = first.estimate;
     const target = this.chunkTarget();
     while (items.length < this.maxChunk && estimate < target) {
@@ -211,15 +237,20 @@ export class Scheduler {
     return found.unit;
   }
 
-  private peek(hasFile: (file: string) => boolean): { unit: Unit; index: number } | undefined {
+  private peekHead(): Unit | undefined {
     while (this.head < this.queue.length && this.taken[this.head]) this.head++;
-    if (this.head >= this.queue.length) return undefined;
-    const headUnit = this.queue[this.head];
+    return this.queue[this.head];
+  }
+
+  private peek(hasFile: (file: string) => boolean): { unit: Unit; index: number } | undefined {
+    const headUnit = this.peekHead();
+    if (!headUnit) return undefined;
     const end = Math.min(this.queue.length, this.head + this.window);
-    // Affinity must not undo LPT: only a unit at least half as long as the head may jump it.
+    // Affinity must not undo LPT: only a unit at least half as long as the head may jump it;
+    // a lead unit only gives way to another lead (one of a file the worker already imported).
     for (let i = this.head; i < end; i++) {
       const u = this.queue[i];
-      if (!this.taken[i] && hasFile(u.file) && u.estimate >= headUnit.estimate / 2) return { unit: u, index: i };
+      if (!this.taken[i] && hasFile(u.file) && (headUnit.lead ? u.lead : u.estimate >= headUnit.estimate / 2)) return { unit: u, index: i };
     }
     return { unit: headUnit, index: this.head };
   }

@@ -232,7 +232,7 @@ export class Session {
       ...(o.keyword ? { keyword: o.keyword } : {}),
     });
 
-    const scheduler = new Scheduler(units, { workers: lanes.target, keepOrder });
+    const scheduler = new Scheduler(units, { workers: lanes.target, keepOrder, quickStart: mode === 'watch' });
     const outcome = await executePhase(
       lanes,
       scheduler,

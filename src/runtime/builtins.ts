@@ -53,6 +53,8 @@ function safeSegment(name: string): string {
 }
 
 export function builtinFixtures(currentInfo: () => TestInfo): FixtureSet {
+  // Defined by qa, whatever project code happens to be on the stack when qa-lanes first loads.
+  const definedBy: string[] = [];
   return extendFixtures(new Map(), {
     workerId: [workerId, { scope: 'worker' }],
     // A function-valued fixture must be wrapped, or it would be taken for the fixture's setup.
@@ -65,5 +67,5 @@ export function builtinFixtures(currentInfo: () => TestInfo): FixtureSet {
       await use(dir);
       if (testInfo.status === 'passed') await rm(dir, { recursive: true, force: true });
     },
-  });
+  }, definedBy);
 }

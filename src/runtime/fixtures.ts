@@ -1,4 +1,6 @@
 // pytest-style fixtures: set up on first use, torn down after the last use of their scope.
+import { dirname, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FixtureDef, FixtureFn, FixtureScope, FixtureSet } from './model.js';
 
 /**
@@ -72,8 +74,42 @@ function splitTopLevel(s: string): string[] {
 
 export type FixtureInput = unknown | [unknown, { scope?: FixtureScope; auto?: boolean }];
 
-/** Turns `test.extend({...})` input into definitions layered over `base`. */
-export function extendFixtures(base: FixtureSet, input: Record<string, FixtureInput>): FixtureSet {
+/** qa's own code (dist/ when bundled): never the place a fixture is defined. */
+const OWN_DIR = dirname(fileURLToPath(import.meta.url)) + sep;
+
+/**
+ * The files of the code calling into qa right now (a module's top level calling `test.extend`, a
+ * helper it calls), innermost first, as absolute paths without the `?qa=N` of a watch session.
+ */
+function callerFiles(): string[] {
+  const prepare = Error.prepareStackTrace;
+  const limit = Error.stackTraceLimit;
+  let sites: NodeJS.CallSite[] = [];
+  try {
+    Error.stackTraceLimit = 30;
+    Error.prepareStackTrace = (_err, stack) => stack;
+    sites = new Error().stack as unknown as NodeJS.CallSite[];
+  } catch {
+    return [];
+  } finally {
+    Error.prepareStackTrace = prepare;
+    Error.stackTraceLimit = limit;
+  }
+  const files = new Set<string>();
+  for (const site of Array.isArray(sites) ? sites : []) {
+    const name = site.getFileName();
+    if (!name || name.startsWith('node:')) continue;
+    const path = name.startsWith('file:') ? fileURLToPath(name) : name;
+    if (!path.startsWith(OWN_DIR)) files.add(path);
+  }
+  return [...files];
+}
+
+/**
+ * Turns `test.extend({...})` input into definitions layered over `base`. `definedBy`: the files
+ * that made them (default: the calling code's); qa's built-ins pass [] as no project file does.
+ */
+export function extendFixtures(base: FixtureSet, input: Record<string, FixtureInput>, definedBy: string[] = callerFiles()): FixtureSet {
   const out = new Map(base);
   for (const [name, raw] of Object.entries(input)) {
     let value: unknown = raw;
@@ -89,7 +125,7 @@ export function extendFixtures(base: FixtureSet, input: Record<string, FixtureIn
     const fn: FixtureFn = typeof value === 'function' ? (value as FixtureFn) : async (_deps, use) => use(value);
     // Like Playwright, a fixture names what it needs by destructuring; anything else needs nothing.
     const deps = typeof value === 'function' ? (destructuredNames(value) ?? []) : [];
-    out.set(name, { name, scope, fn, deps, auto: opts.auto ?? false });
+    out.set(name, { name, scope, fn, deps, auto: opts.auto ?? false, ...(definedBy.length ? { definedBy } : {}) });
   }
   return out;
 }
@@ -126,16 +162,21 @@ export class FixtureScopeCache {
 
   /** Tears everything down; returns the errors, never throws. */
   async teardown(): Promise<unknown[]> {
-    const errors: unknown[] = [];
-    const defs = this.order.reverse();
-    this.order = [];
+    return (await this.teardownWhere(() => true)).map((e) => e.error);
+  }
+
+  /** Tears down the instances whose definition matches, in reverse setup order; never throws. */
+  async teardownWhere(matches: (def: FixtureDef) => boolean): Promise<Array<{ def: FixtureDef; error: unknown }>> {
+    const errors: Array<{ def: FixtureDef; error: unknown }> = [];
+    const defs = this.order.filter(matches).reverse();
+    this.order = this.order.filter((def) => !matches(def));
     for (const def of defs) {
       const inst = this.live.get(def);
       this.live.delete(def);
       try {
         await inst?.finish();
-      } catch (err) {
-        errors.push(err);
+      } catch (error) {
+        errors.push({ def, error });
       }
     }
     return errors;

@@ -1,7 +1,7 @@
 // Inside a worker: imports test files into a tree, and runs single tests with their hooks,
 // fixtures, timeout and output capture.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { resolve } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import type { RunItem, WorkerTestEnd } from '../core/protocol.js';
@@ -288,6 +288,20 @@ export class Harness {
     file.beforeAllErrors.clear();
     errors.push(...(await file.fixtures.teardown()));
     return errors.map(toErrorInfo);
+  }
+
+  /**
+   * Watch sessions: these root-relative modules will be evaluated again, so worker fixtures they
+   * defined are dead; their instances (a server, a database) are torn down now, before the new
+   * definitions set up theirs. Returns teardown errors with the module that defined the fixture.
+   */
+  async dropWorkerFixtures(modules: string[]): Promise<Array<{ error: ErrorInfo; file: string }>> {
+    const stale = new Set(modules.map((m) => resolve(this.opts.root, m)));
+    const dead = await this.workerFixtures.teardownWhere((def) => def.definedBy?.some((f) => stale.has(f)) ?? false);
+    return dead.map(({ def, error }) => {
+      const file = relative(this.opts.root, def.definedBy!.find((f) => stale.has(f))!);
+      return { error: toErrorInfo(error), file: sep === '/' ? file : file.split(sep).join('/') };
+    });
   }
 
   async shutdown(): Promise<ErrorInfo[]> {

@@ -14,6 +14,12 @@ export interface FixtureDef {
   /** Fixture names this one destructures. */
   deps: string[];
   auto: boolean;
+  /**
+   * Files (absolute paths) of the code on the stack when `test.extend` made this definition, qa's
+   * own left out. Watch sessions: once one of them is evaluated again, this definition is dead and
+   * its worker-scoped instance is torn down.
+   */
+  definedBy?: string[];
 }
 
 /** Name → definition; `test.extend` copies the parent map and overrides by name. */

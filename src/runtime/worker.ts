@@ -3,11 +3,13 @@
 import { openSync, writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { PROGRESS_ENV, PROGRESS_WIDTH, PROTOCOL_VERSION, type FromWorker, type ToWorker, type WorkerItem } from '../core/protocol.js';
+import type { ErrorInfo } from '../core/types.js';
 import { installCapture } from './capture.js';
 import { toErrorInfo } from './errors.js';
 import { Harness, testContext } from './harness.js';
 import { bumpModules, takeImports, watching } from './hooks-port.js';
 import { collectState } from './model.js';
+import { evictRequired, takeRequires, trackRequires } from './require-hook.js';
 
 const root = process.env.QA_ROOT ?? process.cwd();
 const harness = new Harness({
@@ -15,7 +17,11 @@ const harness = new Harness({
   defaultTimeout: Number(process.env.QA_TIMEOUT ?? 30000),
 });
 
+if (watching) trackRequires(root);
+
 let outbox: WorkerItem[] = [];
+/** Watch sessions: errors of teardowns done on invalidation, between runs; sent with the next collect or run. */
+let teardownErrors: Array<{ error: ErrorInfo; file?: string }> = [];
 let retiring = false;
 let dropUpTo = 0;
 let resumeAfterFailure: (() => void) | undefined;
@@ -74,20 +80,34 @@ function emit(item: WorkerItem): void {
   }
 }
 
-/** Watch sessions: the project imports the hooks saw go to the controller's import graph. */
+/** Watch sessions: the project imports the hooks saw, and the requires, go to the controller's import graph. */
 async function reportImports(edges?: Array<[string, string]>): Promise<void> {
   if (!watching) return;
-  const all = edges ?? (await takeImports(root));
+  const all = [...(edges ?? (await takeImports(root))), ...takeRequires()];
   if (all.length) emit({ t: 'imports', edges: all });
+}
+
+function reportTeardownErrors(): void {
+  for (const e of teardownErrors) emit({ t: 'error', ...e });
+  teardownErrors = [];
 }
 
 async function handle(msg: ToWorker): Promise<void> {
   switch (msg.t) {
     case 'invalidate':
-      for (const file of msg.forget) harness.forget(file);
+      // Old generations end before new ones start: afterAll hooks and file fixtures of files that
+      // will be imported again (normally done already), and worker fixtures their modules defined.
+      for (const file of msg.forget) {
+        for (const error of await harness.fileDone(file)) teardownErrors.push({ error, file });
+        harness.forget(file);
+      }
+      teardownErrors.push(...(await harness.dropWorkerFixtures(msg.modules)));
+      // `forget` holds the invalidated modules and deleted files: a deleted one must not be served from the cache.
+      evictRequired(root, msg.forget);
       await reportImports(await bumpModules(root, msg.gen, msg.modules));
       return;
     case 'collect':
+      reportTeardownErrors();
       for (const file of msg.files) {
         try {
           const loaded = await harness.load(file);
@@ -100,6 +120,7 @@ async function handle(msg: ToWorker): Promise<void> {
       emit({ t: 'done' });
       return;
     case 'run':
+      reportTeardownErrors();
       for (const item of msg.tests) {
         if (retiring) break; // the controller gives what is left to another worker
         // Tiny synchronous tests run back to back without a promise between them.
@@ -133,6 +154,7 @@ async function handle(msg: ToWorker): Promise<void> {
       process.env.QA_WORKER_COUNT = String(msg.count);
       return;
     case 'stop':
+      reportTeardownErrors();
       for (const error of await harness.shutdown()) emit({ t: 'error', error });
       // Tests may leave servers or timers behind; they must not keep the worker alive.
       flush(() => process.exit(0));

@@ -8,6 +8,7 @@ import { discover } from '../core/discover.js';
 import type { RunOverrides, Session } from '../core/session.js';
 import type { RunSummary, RunEvent, TestResult } from '../core/types.js';
 import { CONFIG_FILES, planRun } from './plan.js';
+import { traceWatch } from './trace.js';
 import { FileWatcher, type FileChanges } from './watcher.js';
 
 export interface WatchOptions {
@@ -83,6 +84,7 @@ export class WatchController {
     this._scope = opts.scope ?? 'affected';
     this.watcher = new FileWatcher(session.opts.root, (changes) => this.changed(changes), opts.debounceMs ?? 100);
     session.on(this.track);
+    traceWatch(session, this);
   }
 
   on(listener: WatchListener): () => void {

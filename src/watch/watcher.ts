@@ -1,6 +1,7 @@
 // chokidar over the project root: file events, debounced into one batch per burst of saves.
 import { relative, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
+import { trace, traceFile } from './trace.js';
 
 export interface FileChanges {
   /** Created files (root-relative posix paths). */
@@ -35,6 +36,7 @@ export class FileWatcher {
     const watcher = watch(this.root, {
       ignoreInitial: true,
       ignored: (path: string) => {
+        if (path === traceFile) return true;
         const rel = this.rel(path);
         return rel !== '' && isIgnored(rel);
       },
@@ -42,6 +44,7 @@ export class FileWatcher {
     this.watcher = watcher;
     const record = (kind: 'add' | 'change' | 'unlink') => (path: string) => {
       const rel = this.rel(path);
+      trace('fs', { kind, file: rel });
       const before = this.pending.get(rel);
       this.pending.set(rel, before === 'add' && kind === 'change' ? 'add' : before === 'unlink' && kind === 'add' ? 'change' : kind);
       clearTimeout(this.timer);
@@ -64,6 +67,7 @@ export class FileWatcher {
     for (const [file, kind] of this.pending) (kind === 'add' ? changes.added : kind === 'change' ? changes.changed : changes.deleted).push(file);
     this.pending.clear();
     for (const list of Object.values(changes)) list.sort();
+    trace('batch', { ...changes });
     this.onBatch(changes);
   }
 

@@ -62,11 +62,26 @@ test('bench/run.ts --tiny runs every runner and prints the table and the targets
   assert.match(r.stdout, /^\| qa stress --count \d+, .* runs\/s/m, shown);
   assert.match(r.stdout, /^## Peak memory/m, shown);
 
+  // qa watch: saves in a generated project and in a copy of the demo-suite, each with the test
+  // files importing it (read from the sources), what qa selected and ran, and a first-result time.
+  assert.match(r.stdout, /^## qa watch: save → first result/m, shown);
+  for (const project of ['generated', 'demo-suite']) {
+    const mine = rows.filter((l) => l.startsWith(`| ${project}`));
+    assert.ok(mine.length >= 2, `no watch rows for the ${project} project\n${shown}`);
+    for (const row of mine) {
+      assert.match(row, /^\| [^|]+ \| \S+ \| \d+: [^|]+ \| \d+ \| \d+ \| yes \| \d+ ms \| \d+ ms \| \d+ ms \|/, `selection not exact or no time: ${row}`);
+    }
+  }
+  assert.ok(
+    rows.some((l) => /^\| generated [^|]+ \| src\/legacy\.cjs \| 1: /.test(l)),
+    `a CommonJS module required through createRequire is one of the saved files\n${shown}`,
+  );
+
   // The targets: one line each, met / missed / pending, with numbers.
-  const targets = r.stdout.split(/^## Targets \(issue 7\)$/m)[1]?.split(/^## /m)[0] ?? '';
+  const targets = r.stdout.split(/^## Targets$/m)[1]?.split(/^## /m)[0] ?? '';
   const lines = targets.split('\n').filter((l) => l.startsWith('- '));
   for (const l of lines) assert.match(l, /^- (met|missed|pending): /, `unreadable target line: ${l}`);
-  for (const name of ['startup', 'trivial', 'sleep', 'skewed', 'TUI vs headless']) {
+  for (const name of ['startup', 'trivial', 'sleep', 'skewed', 'TUI vs headless', 'watch, demo-suite']) {
     assert.ok(
       lines.some((l) => l.includes(name)),
       `no target line for ${name}\n${targets}`,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { destructuredNames, extendFixtures, FixtureScopeCache, provideFixtures, type ScopeCaches } from '../../src/runtime/fixtures.ts';
 
 describe('destructuredNames', () => {
@@ -113,5 +114,36 @@ describe('provideFixtures', () => {
 
   test('scope must be one of test, file, worker', () => {
     assert.throws(() => extendFixtures(new Map(), { x: [1, { scope: 'session' as 'worker' }] }), /scope must be/);
+  });
+});
+
+describe('watch sessions: fixtures of a module evaluated again', () => {
+  test('a definition records the files of the code that made it; built-ins record none', () => {
+    const set = extendFixtures(new Map(), { a: 1 });
+    assert.deepEqual(set.get('a')!.definedBy, [fileURLToPath(import.meta.url)]);
+    const builtins = extendFixtures(new Map(), { b: 2 }, []);
+    assert.equal(builtins.get('b')!.definedBy, undefined);
+  });
+
+  test('teardownWhere tears down the matching instances, last set up first, and keeps the rest live', async () => {
+    const events: string[] = [];
+    const make = (name: string) => [
+      async (_: unknown, use: (v: string) => Promise<void>) => {
+        events.push(`up ${name}`);
+        await use(name);
+        events.push(`down ${name}`);
+      },
+      { scope: 'worker' },
+    ];
+    const set = extendFixtures(new Map(), { old1: make('old1'), kept: make('kept'), old2: make('old2') });
+    const worker = new FixtureScopeCache();
+    await provideFixtures(set, ['old1', 'kept', 'old2'], caches(worker));
+    const errors = await worker.teardownWhere((def) => def.name.startsWith('old'));
+    assert.deepEqual(errors, []);
+    assert.deepEqual(events, ['up old1', 'up kept', 'up old2', 'down old2', 'down old1']);
+    assert.ok(worker.get(set.get('kept')!), 'the other instance is still live');
+    assert.equal(worker.get(set.get('old1')!), undefined);
+    await worker.teardown();
+    assert.deepEqual(events.slice(-1), ['down kept']);
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { buildUnits, lptOrder, Scheduler, unitKey, type WorkItem } from '../../src/core/schedule.ts';
+import { buildUnits, lptOrder, quickStartOrder, Scheduler, unitKey, type SchedulerOptions, type WorkItem } from '../../src/core/schedule.ts';
 import type { TestMeta } from '../../src/core/types.ts';
 
 function meta(id: string, extra: Partial<TestMeta> = {}): TestMeta {
@@ -91,11 +91,20 @@ describe('longest-known-first order', () => {
   });
 });
 
-/** Drives a Scheduler like the session does: each worker holds up to 2 chunks and pulls when one finishes. */
-function simulate(durationsById: Map<string, number>, testsToRun: TestMeta[], workers: number): { makespan: number; perWorker: number[] } {
-  const sched = new Scheduler(buildUnits(testsToRun, { dist: 'load', count: 1, durations: durationsById }), { workers });
+/**
+ * Drives a Scheduler like the session does: each worker holds up to 2 chunks and pulls when one
+ * finishes. `firstChunks`: what each worker was handed first; `firstResult`: when the first test ended.
+ */
+function simulate(
+  durationsById: Map<string, number>,
+  testsToRun: TestMeta[],
+  workers: number,
+  opts: Partial<SchedulerOptions> = {},
+): { makespan: number; perWorker: number[]; firstChunks: string[][]; firstResult: number } {
+  const sched = new Scheduler(buildUnits(testsToRun, { dist: 'load', count: 1, durations: durationsById }), { workers, ...opts });
   const clock = new Array(workers).fill(0);
   const queues: WorkItem[][][] = Array.from({ length: workers }, () => []);
+  const firstChunks: string[][] = [];
   const held = (w: number) => queues[w].flat().reduce((sum, i) => sum + i.estimate, 0);
   const pull = (w: number) => {
     while (sched.wantsMore(queues[w].length, held(w))) {
@@ -105,6 +114,8 @@ function simulate(durationsById: Map<string, number>, testsToRun: TestMeta[], wo
     }
   };
   for (let w = 0; w < workers; w++) pull(w);
+  for (let w = 0; w < workers; w++) firstChunks.push(queues[w][0]?.map((i) => i.test.id) ?? []);
+  const firstResult = Math.min(...queues.map((q) => (q.length ? durationsById.get(q[0][0].test.id)! : Infinity)));
   for (;;) {
     // The worker whose current chunk ends first is the next to pull.
     const ends = queues.map((q, i) => (q.length ? clock[i] + q[0].reduce((sum, it) => sum + durationsById.get(it.test.id)!, 0) : Infinity));
@@ -114,7 +125,7 @@ function simulate(durationsById: Map<string, number>, testsToRun: TestMeta[], wo
     clock[w] = ends[w];
     pull(w);
   }
-  return { makespan: Math.max(...clock), perWorker: clock };
+  return { makespan: Math.max(...clock), perWorker: clock, firstChunks, firstResult };
 }
 
 describe('Scheduler', () => {
@@ -195,5 +206,85 @@ describe('Scheduler', () => {
     assert.deepEqual(sched.next(() => false), first);
     assert.equal(sched.clear(), 2);
     assert.deepEqual(sched.next(() => false), []);
+  });
+});
+
+describe('watch runs: a quick first result', () => {
+  const durations = new Map([
+    ['api.test.ts::slow', 800],
+    ['api.test.ts::medium', 300],
+    ['api.test.ts::other', 250],
+    ['unit.test.ts::a', 2],
+    ['unit.test.ts::b', 1],
+    ['unit.test.ts::c', 3],
+    ['unit.test.ts::skipped', 0],
+  ]);
+  const metas = [...durations.keys()].map((id) => meta(id, id.endsWith('skipped') ? { mode: 'skip' } : {}));
+  const units = () => buildUnits(metas, { dist: 'load', count: 1, durations });
+
+  test('quickStartOrder puts the shortest known unit of each worker ahead of the LPT order', () => {
+    const order = quickStartOrder(units(), 2);
+    assert.deepEqual(
+      order.map((u) => `${u.key}${u.lead ? ' (lead)' : ''}`),
+      ['unit.test.ts::b (lead)', 'unit.test.ts::a (lead)', 'api.test.ts::slow', 'api.test.ts::medium', 'api.test.ts::other', 'unit.test.ts::c', 'unit.test.ts::skipped'],
+    );
+  });
+
+  test('a new test leads before any known one; --ff units stay first; skipped-only units never lead', () => {
+    const withNew = [...metas, meta('new.test.ts::just written')];
+    const built = buildUnits(withNew, { dist: 'load', count: 1, durations, first: new Set(['api.test.ts::medium']) });
+    const order = quickStartOrder(built, 2);
+    assert.deepEqual(
+      order.slice(0, 3).map((u) => u.key),
+      ['api.test.ts::medium', 'new.test.ts::just written', 'unit.test.ts::b'],
+    );
+    assert.deepEqual(order.filter((u) => u.lead).map((u) => u.key), ['new.test.ts::just written', 'unit.test.ts::b']);
+    const onlySkipped = quickStartOrder(buildUnits([meta('s.test.ts::x', { mode: 'skip' })], { dist: 'load', count: 1, durations }), 2);
+    assert.equal(onlySkipped.filter((u) => u.lead).length, 0);
+  });
+
+  test('every worker opens with one short unit alone; the makespan stays within 10% of plain LPT', () => {
+    const lpt = simulate(durations, metas, 2);
+    const quick = simulate(durations, metas, 2, { quickStart: true });
+    // Plain LPT opens with the slow API tests: the first result waits for the shorter of them.
+    assert.ok(lpt.firstResult >= 250, `LPT's first result at ${lpt.firstResult} ms`);
+    assert.deepEqual(quick.firstChunks, [['unit.test.ts::b'], ['unit.test.ts::a']]);
+    assert.equal(quick.firstResult, 1);
+    assert.ok(quick.makespan <= lpt.makespan * 1.1, `quick start makespan ${quick.makespan} ms vs LPT ${lpt.makespan} ms`);
+  });
+
+  test('on a skewed suite the makespan stays near the bound', () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const many: TestMeta[] = [];
+    const d = new Map<string, number>();
+    for (let f = 0; f < 30; f++) {
+      for (let t = 0; t < 8; t++) {
+        const id = `f${f}.test.ts::t${t}`;
+        many.push(meta(id));
+        d.set(id, f % 11 === 0 && t === 0 ? 600 + rand() * 600 : 5 + rand() * 60);
+      }
+    }
+    const total = [...d.values()].reduce((a, b) => a + b, 0);
+    const bound = Math.max(total / 4, Math.max(...d.values()));
+    const quick = simulate(d, many, 4, { quickStart: true });
+    assert.ok(quick.makespan <= bound * 1.1, `makespan ${quick.makespan.toFixed(0)} ms > 1.1 × ${bound.toFixed(0)} ms`);
+    assert.ok(quick.firstChunks.every((c) => c.length === 1), `first chunks: ${JSON.stringify(quick.firstChunks)}`);
+    assert.ok(quick.firstResult <= 10, `first result at ${quick.firstResult.toFixed(1)} ms`);
+  });
+
+  test('a lead unit gives way only to another lead, of a file the worker already imported', () => {
+    const d = new Map([
+      ['api.test.ts::slow', 800],
+      ['b.test.ts::short', 1],
+      ['c.test.ts::short', 2],
+    ]);
+    const sched = new Scheduler(buildUnits([...d.keys()].map((id) => meta(id)), { dist: 'load', count: 1, durations: d }), { workers: 2, quickStart: true });
+    // Plain affinity would let the slow test of an imported file jump the short head; not a lead.
+    assert.deepEqual(sched.next((f) => f === 'api.test.ts' || f === 'c.test.ts').map((i) => i.test.id), ['c.test.ts::short']);
+    assert.equal(sched.wantsMore(1, 2), false, 'a worker holding work leaves the next lead to an idle one');
+    assert.deepEqual(sched.next((f) => f === 'api.test.ts').map((i) => i.test.id), ['b.test.ts::short']);
+    assert.equal(sched.wantsMore(1, 1), true, 'no lead left: prefetching as usual');
+    assert.deepEqual(sched.next(() => false).map((i) => i.test.id), ['api.test.ts::slow']);
   });
 });
