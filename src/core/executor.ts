@@ -6,7 +6,7 @@ import type { Lane, Lanes } from './lanes.js';
 import type { WorkerTestEnd } from './protocol.js';
 import type { Scheduler, Unit, WorkItem } from './schedule.js';
 import type { Tally } from './tally.js';
-import type { RunEvent, TestOutcome, TestResult } from './types.js';
+import type { RunEvent, TestResult } from './types.js';
 
 export interface ExecuteOptions {
   timeout: number;
@@ -111,7 +111,7 @@ export function executePhase(
       }
     };
 
-    const settle = (workerId: string, item: WorkItem, end: TestOutcome) => {
+    const settle = (workerId: string, item: WorkItem, end: Omit<WorkerTestEnd, 't' | 'id'>) => {
       const test = item.test;
       const retry = end.status === 'failed' && item.attempt <= (test.reruns ?? opts.reruns) && !stopping();
       const result: TestResult = {
@@ -124,8 +124,8 @@ export function executePhase(
         status: end.status === 'passed' && item.attempt > 1 ? 'flaky' : end.status,
         durationMs: end.durationMs,
         error: end.error,
-        stdout: end.stdout,
-        stderr: end.stderr,
+        stdout: end.stdout ?? '',
+        stderr: end.stderr ?? '',
         attempt: item.attempt,
         iteration: item.iteration,
         ...(retry ? { willRetry: true } : {}),
@@ -252,10 +252,6 @@ export function executePhase(
             status: 'failed',
             durationMs: performance.now() - lane.since,
             error: { name: killedFor ? 'Timeout' : 'WorkerCrash', message: killedFor ?? `worker ${worker.id} ${how} while running it`, ...lastOutput },
-            stdout: '',
-            stderr: '',
-            attempt: running.attempt,
-            iteration: running.iteration,
           });
         } else {
           tally.internalErrors++;

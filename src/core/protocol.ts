@@ -39,9 +39,16 @@ export type ToWorker =
   | { t: 'invalidate'; gen: number; modules: string[]; forget: string[] }
   | { t: 'stop' };
 
-export interface WorkerTestEnd extends TestOutcome {
+/** A test's result on the wire: lean, since a run of tiny tests sends thousands. */
+export interface WorkerTestEnd {
   t: 'end';
   id: string;
+  status: TestOutcome['status'];
+  durationMs: number;
+  error?: ErrorInfo;
+  /** Captured output, left out when empty. */
+  stdout?: string;
+  stderr?: string;
   /** The test was cut by its timeout: this worker runs nothing more and wants replacing. */
   recycle?: boolean;
 }

@@ -264,7 +264,8 @@ export class Scheduler {
   }
 }
 
-function filesOf(unit: Unit): Set<string> {
-  if (unit.items.length === 1) return new Set([unit.file]);
+/** The files a unit's tests live in: one, except for loadgroup groups and requeued items. */
+function filesOf(unit: Unit): Iterable<string> {
+  if (unit.items.length === 1) return [unit.file];
   return new Set(unit.items.map((i) => i.test.file));
 }

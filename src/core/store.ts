@@ -11,6 +11,7 @@ export class Store {
   readonly dir: string;
   /** One line per unreadable cache file, for the frontend to show. */
   readonly warnings: string[] = [];
+  private known: Map<string, number> | undefined;
 
   constructor(root: string) {
     this.dir = join(root, '.qa');
@@ -37,15 +38,20 @@ export class Store {
     writeFileAtomic(join(this.dir, name), JSON.stringify({ format: FORMAT, data }));
   }
 
-  durations(): Map<string, number> {
-    const data = this.read('durations.json', isNumberRecord);
-    return new Map(Object.entries(data ?? {}));
+  /**
+   * Recorded durations, read once per session: this session is their only writer while it lives,
+   * and on a big suite each read is a JSON parse of thousands of entries.
+   */
+  durations(): ReadonlyMap<string, number> {
+    this.known ??= new Map(Object.entries(this.read('durations.json', isNumberRecord) ?? {}));
+    return this.known;
   }
 
   /** Merges new durations into the recorded ones (a smoothed average, so one slow run does not dominate). */
   saveDurations(fresh: Map<string, number>): void {
     if (fresh.size === 0) return;
-    const all = this.durations();
+    this.durations();
+    const all = this.known!;
     for (const [id, ms] of fresh) {
       const old = all.get(id);
       all.set(id, Math.round((old === undefined ? ms : old * 0.3 + ms * 0.7) * 100) / 100);

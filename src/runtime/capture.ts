@@ -19,6 +19,7 @@ class Sink {
   }
 
   take(): string {
+    if (this.chunks.length === 0 && this.dropped === 0) return '';
     let out = this.chunks.join('');
     if (this.dropped) out += `\n[qa: output truncated, ${this.dropped} more characters not kept]\n`;
     this.chunks = [];

@@ -31,8 +31,8 @@ interface Outcome {
   caches: ScopeCaches;
 }
 
-function endOf(item: RunItem): Pick<WorkerTestEnd, 't' | 'id' | 'attempt' | 'iteration' | 'stdout' | 'stderr'> {
-  return { t: 'end', id: item.id, attempt: item.attempt, iteration: item.iteration, stdout: '', stderr: '' };
+function endOf(item: RunItem): Pick<WorkerTestEnd, 't' | 'id'> {
+  return { t: 'end', id: item.id };
 }
 
 interface LoadedFile {
@@ -213,7 +213,9 @@ export class Harness {
     const durationMs = performance.now() - o.started;
     const { stdout, stderr } = endCapture();
     collectState.info = null;
-    const end: WorkerTestEnd = { ...endOf(o.item), status: o.failed ? 'failed' : 'passed', durationMs, stdout, stderr };
+    const end: WorkerTestEnd = { t: 'end', id: o.item.id, status: o.failed ? 'failed' : 'passed', durationMs: Math.round(durationMs * 1000) / 1000 };
+    if (stdout) end.stdout = stdout;
+    if (stderr) end.stderr = stderr;
     if (o.failed) end.error = toErrorInfo(o.error);
     // A test cut by its timeout may still hold timers, sockets or a pending promise: the worker
     // asks to be replaced rather than run the next test next to them.
