@@ -135,7 +135,7 @@ export class VerdictBuilder {
       sig.count++;
       sig.firstIteration = Math.min(sig.firstIteration, r.iteration);
     } else {
-      acc.signatures.set(key, { message, ...(frame ? { frame } : {}), count: 1, firstIteration: r.iteration, example: (r.error?.message ?? 'failed').split('\n')[0] });
+      acc.signatures.set(key, { message, ...(frame ? { frame } : {}), count: 1, firstIteration: r.iteration, example: r.error?.message ?? 'failed' });
     }
   }
 

@@ -31,7 +31,7 @@ export function verdictLines(v: StressVerdict, reproduce?: Reproduce): VerdictLi
       {
         text:
           `${runs} runs of ${tests} test${tests === 1 ? '' : 's'} in ${ms(v.wallMs)} (${Math.round(v.runsPerSecond)} runs/s) · ` +
-          `${v.iterations} iterations · seed ${v.seed}${v.shuffled ? ' (shuffled)' : ''}${v.stoppedEarly ? ' · stopped early' : ''}`,
+          `${v.iterations} iterations${v.shuffled ? ` · shuffled, seed ${v.seed}` : ''}${v.stoppedEarly ? ' · stopped early' : ''}`,
       },
     ],
   ];
@@ -75,13 +75,14 @@ function failingLines(t: TestVerdict): VerdictLine[] {
   ];
   for (const sig of t.signatures) {
     out.push([
-      { text: `  ${sig.count}× ${safe(sig.example)}` },
+      { text: `  ${sig.count}× ${safe(sig.example.split('\n')[0])}` },
       ...(sig.frame ? [{ text: ` at ${sig.frame}`, tone: 'dim' as const }] : []),
       { text: ' ' },
       { text: `(first at iteration ${sig.firstIteration})`, tone: 'dim' },
     ]);
-    // Two signatures often share a first line; the diff lines show what tells them apart.
-    for (const line of diffLines(sig.message)) out.push([{ text: `      ${safe(line)}`, tone: 'dim' }]);
+    // Two signatures often share a first line; the diff lines show what tells them apart (as
+    // they first appeared: normalised, the values would read the same on both sides).
+    for (const line of diffLines(sig.example)) out.push([{ text: `      ${safe(line)}`, tone: 'dim' }]);
   }
   if (t.history.length) {
     out.push([{ text: `  history: ${t.history.map((h) => `${h.failures}/${h.runs}`).join(', ')} (earlier stress runs, oldest first)`, tone: 'dim' }]);
