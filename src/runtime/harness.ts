@@ -127,10 +127,11 @@ export class Harness {
     return { rel, tests, metas, entered: [], beforeAllErrors: new Map(), fixtures: new FixtureScopeCache() };
   }
 
-  private timeoutOf(test: TestNode): number {
+  /** The test's own or its suites' timeout; undefined means the run's default (sent 12,000 times, it adds up). */
+  private timeoutOf(test: TestNode): number | undefined {
     if (test.options.timeout !== undefined) return test.options.timeout;
     for (let s: SuiteNode | null = test.parent; s; s = s.parent) if (s.timeout !== undefined) return s.timeout;
-    return this.opts.defaultTimeout;
+    return undefined;
   }
 
   /**
