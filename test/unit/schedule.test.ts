@@ -128,23 +128,31 @@ function simulate(
   return { makespan: Math.max(...clock), perWorker: clock, firstChunks, firstResult };
 }
 
+/**
+ * A deterministic pseudo-random suite: the first test of every `longEvery`-th file is long, the
+ * rest short (ms ranges); `bound` is max(total / 4 workers, longest).
+ */
+function skewed(o: { seed: number; files: number; perFile: number; longEvery: number; long: [number, number]; short: [number, number] }) {
+  let seed = o.seed;
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const metas: TestMeta[] = [];
+  const durations = new Map<string, number>();
+  for (let f = 0; f < o.files; f++) {
+    for (let t = 0; t < o.perFile; t++) {
+      const id = `f${f}.test.ts::t${t}`;
+      const [lo, hi] = f % o.longEvery === 0 && t === 0 ? o.long : o.short;
+      metas.push(meta(id));
+      durations.set(id, lo + rand() * (hi - lo));
+    }
+  }
+  const total = [...durations.values()].reduce((a, b) => a + b, 0);
+  return { metas, durations, bound: Math.max(total / 4, Math.max(...durations.values())) };
+}
+
 describe('Scheduler', () => {
   test('a skewed suite with known durations finishes within 10% of max(total/N, longest)', () => {
-    // Deterministic pseudo-random suite like the benchmark's: a few 1-2 s tests among many 10-50 ms ones.
-    let seed = 42;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    const metas: TestMeta[] = [];
-    const durations = new Map<string, number>();
-    for (let f = 0; f < 40; f++) {
-      for (let t = 0; t < 10; t++) {
-        const id = `f${f}.test.ts::t${t}`;
-        metas.push(meta(id));
-        durations.set(id, f % 13 === 0 && t === 0 ? 1000 + rand() * 1000 : 10 + rand() * 40);
-      }
-    }
-    const total = [...durations.values()].reduce((a, b) => a + b, 0);
-    const longest = Math.max(...durations.values());
-    const bound = Math.max(total / 4, longest);
+    // Like the benchmark's: a few 1-2 s tests among many 10-50 ms ones.
+    const { metas, durations, bound } = skewed({ seed: 42, files: 40, perFile: 10, longEvery: 13, long: [1000, 2000], short: [10, 50] });
     const { makespan } = simulate(durations, metas, 4);
     assert.ok(makespan <= bound * 1.1, `makespan ${makespan.toFixed(0)} ms > 1.1 × ${bound.toFixed(0)} ms`);
   });
@@ -254,20 +262,8 @@ describe('watch runs: a quick first result', () => {
   });
 
   test('on a skewed suite the makespan stays near the bound', () => {
-    let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    const many: TestMeta[] = [];
-    const d = new Map<string, number>();
-    for (let f = 0; f < 30; f++) {
-      for (let t = 0; t < 8; t++) {
-        const id = `f${f}.test.ts::t${t}`;
-        many.push(meta(id));
-        d.set(id, f % 11 === 0 && t === 0 ? 600 + rand() * 600 : 5 + rand() * 60);
-      }
-    }
-    const total = [...d.values()].reduce((a, b) => a + b, 0);
-    const bound = Math.max(total / 4, Math.max(...d.values()));
-    const quick = simulate(d, many, 4, { quickStart: true });
+    const { metas, durations, bound } = skewed({ seed: 7, files: 30, perFile: 8, longEvery: 11, long: [600, 1200], short: [5, 65] });
+    const quick = simulate(durations, metas, 4, { quickStart: true });
     assert.ok(quick.makespan <= bound * 1.1, `makespan ${quick.makespan.toFixed(0)} ms > 1.1 × ${bound.toFixed(0)} ms`);
     assert.ok(quick.firstChunks.every((c) => c.length === 1), `first chunks: ${JSON.stringify(quick.firstChunks)}`);
     assert.ok(quick.firstResult <= 10, `first result at ${quick.firstResult.toFixed(1)} ms`);
