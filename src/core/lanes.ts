@@ -30,6 +30,8 @@ export interface Lane {
   killedFor?: string;
 }
 
+const laneIndex = (id: string): number => Number(id.slice(2));
+
 /** How long past its timeout a silent worker is given before it is killed and replaced. */
 export const HANG_GRACE_MS = 2000;
 
@@ -38,7 +40,7 @@ export class Lanes {
   private watchdog: NodeJS.Timeout | undefined;
   /** Workers forked and not ready yet: each joins as a lane the moment it is. */
   private starting = 0;
-  /** How many lanes the work wants; a worker that gets ready beyond it is stopped. */
+  /** How many lanes the work wants; a worker named beyond it that gets ready is stopped. */
   private wanted = Infinity;
 
   constructor(
@@ -62,7 +64,8 @@ export class Lanes {
       return ready.then(
         (worker) => {
           this.starting--;
-          if (this.all.size >= this.wanted) {
+          // Fitted down meanwhile: the lowest names stay, so the lanes are always gw0..gwN-1.
+          if (laneIndex(worker.id) >= this.wanted) {
             void this.pool.stopOne(worker);
             return;
           }
@@ -184,7 +187,7 @@ export class Lanes {
       await this.grow(want);
     } else {
       this.wanted = want;
-      const extra = [...this.all.values()].slice(want);
+      const extra = [...this.all.values()].filter((lane) => laneIndex(lane.worker.id) >= want);
       for (const lane of extra) this.all.delete(lane.worker.id);
       await Promise.all(extra.map((lane) => this.pool.stopOne(lane.worker)));
     }

@@ -528,6 +528,7 @@ export class Publisher {
   /** Recent cost of one frame, all included (ms, moving average). */
   private cost = 0;
   private renderSince = 0;
+  private wasActive = false;
 
   constructor(
     private store: TuiStore,
@@ -553,8 +554,17 @@ export class Publisher {
   readonly getFrame = (): Frame => this.frame;
   readonly getLog = (): LogBatch => this.logBatch;
 
-  /** The store changed: a frame within `frameMs`. Called per event, so it only sets a flag. */
+  /**
+   * The store changed: a frame within the current interval. Called per event, so it mostly sets
+   * a flag; a run starting or ending is drawn at once (the summary must not wait for a slowed
+   * frame clock: the user is waiting for it).
+   */
   readonly invalidate = (): void => {
+    if (this.store.active !== this.wasActive) {
+      this.wasActive = this.store.active;
+      this.soon();
+      return;
+    }
     this.dirty = true;
     if (this.timer === undefined && this.immediate === undefined && !this.stopped) this.schedule(this.interval - (this.now() - this.last));
   };

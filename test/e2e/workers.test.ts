@@ -60,6 +60,31 @@ describe('workers', { concurrency: true }, () => {
     assert.match(files.stdout.split('\n')[0], / · 2 workers · /, explain(files));
   });
 
+  test('fitted down while workers still start: the lanes kept are gw0..gwN-1, whichever booted first', async () => {
+    // 8 files start 8 workers; -k leaves 2 tests, so the pool is fitted to 2 while some of the
+    // 8 are still booting. The two kept must be gw0 and gw1, not the first two that came up.
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 8; i++) {
+      files[`f${i}.test.mjs`] = `import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'qa-lanes';
+test('t', ({ workerId }) => {
+  writeFileSync(join(process.env.QA_E2E_OUT, 'f${i}.json'), JSON.stringify({ workerId, count: process.env.QA_WORKER_COUNT }));
+});
+`;
+    }
+    const out = tempDir();
+    const r = await runQa(['-n', '8', '-k', 'f3 or f6'], { cwd: project(null, files), env: { QA_E2E_OUT: out } });
+    assertExit(r, 0);
+    const records = readdirSync(out).map((f) => JSON.parse(readFileSync(join(out, f), 'utf8')) as { workerId: string; count: string });
+    assert.equal(records.length, 2, explain(r));
+    for (const rec of records) {
+      assert.match(rec.workerId, /^gw[01]$/, `a kept lane is named gw0 or gw1\n${explain(r)}`);
+      assert.equal(rec.count, '2', 'QA_WORKER_COUNT is the fitted pool');
+    }
+    assert.ok([...summary(r.stdout).workers.keys()].every((w) => w === 'gw0' || w === 'gw1'), explain(r));
+  });
+
   test('never more workers than work units: one selected test, one worker', async () => {
     const cwd = project('workers');
     const out = tempDir();
