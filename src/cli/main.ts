@@ -18,6 +18,7 @@ import { VerdictJsonReporter, VerdictReporter, type Reproduce } from '../report/
 import type { StressVerdict } from '../core/stress.js';
 import type { WatchController } from '../watch/controller.js';
 import { parseArgs, parseWorkers, type CliRequest } from './args.js';
+import { dropOutputOnClosedPipe } from './closed-pipe.js';
 import { loadConfig } from './config.js';
 
 const here = (file: string) => new URL(`./${file}`, import.meta.url);
@@ -197,6 +198,7 @@ async function watchMode(session: Session, req: CliRequest, tui: boolean): Promi
 }
 
 async function main(): Promise<number> {
+  dropOutputOnClosedPipe(process.stdout, process.stderr);
   const req = await parseArgs(process.argv.slice(2), version);
   if (!req) return EXIT.ok;
   const { root, config } = await loadConfig(process.cwd(), req.config, here('ts-hooks.js').href);

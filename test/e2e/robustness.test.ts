@@ -1,7 +1,7 @@
 // Tests that misbehave: process.exit, infinite loops, promises that never settle, Ctrl-C,
 // and the retry / repeat options.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, test } from 'node:test';
@@ -105,4 +105,20 @@ test('Ctrl-C while test files are still being imported: those files are not coll
   assertExit(r, 2);
   assert.doesNotMatch(r.stdout, /ERROR|collection error/, `an import cut by Ctrl-C is no collection error\n${explain(r)}`);
   assert.match(r.stdout, /interrupted \(Ctrl-C\); \d+ not run, 1 file not collected/, explain(r));
+});
+
+test('a reader that stops early (`qa | head -1`): no EPIPE trace, the run finishes with its exit code and report', async () => {
+  const cwd = project(null, {
+    'a.test.mjs': "import { test } from 'qa-lanes';\ntest('first', () => {});\n",
+    // Results still to print after the reader has gone.
+    'b.test.mjs':
+      "import { test } from 'qa-lanes';\nconst pause = () => new Promise((resolve) => setTimeout(resolve, 300));\nfor (let i = 0; i < 20; i++) test(`later ${i}`, pause);\ntest('fails', () => { throw new Error('boom'); });\n",
+  });
+  const qa = startQa(['--ci', '-n', '1', '--junit', 'report.xml'], { cwd, timeoutMs: 20_000 });
+  await new Promise((resolve) => qa.child.stdout!.once('data', resolve));
+  qa.child.stdout!.destroy();
+  const r = await qa.done;
+  assert.doesNotMatch(r.stderr, /EPIPE|Error|at /, explain(r));
+  assertExit(r, 1);
+  assert.match(readFileSync(join(cwd, 'report.xml'), 'utf8'), /tests="22"/, 'the report has every test');
 });
