@@ -1,4 +1,5 @@
 // What a test file calls while it is imported: test/it, describe, hooks, .each, .extend.
+import { inspect } from 'node:util';
 import type { TestMode } from '../core/types.js';
 import type { TestInfo } from './builtins.js';
 import { eachName, rowArgs } from './each.js';
@@ -57,6 +58,29 @@ function splitArgs<F>(a: unknown, b: unknown): [TestOptions, F | undefined] {
   throw new TypeError('expected an options object or a function as the second argument');
 }
 
+const OPTION_KEYS = ['marks', 'group', 'timeout', 'reruns'];
+
+/**
+ * Options travel to the controller as JSON: a misspelt key would be ignored without a word, and a
+ * BigInt or Infinity would not survive the trip. Returns a plain copy (a marks array cannot bring
+ * a toJSON along); Infinity, like 0, means no timeout.
+ */
+function checkOptions(what: string, options: TestOptions, allowed: string[]): TestOptions {
+  const bad = (msg: string) => new TypeError(`${what}: ${msg}`);
+  for (const key of Object.keys(options)) if (!allowed.includes(key)) throw bad(`unknown option "${key}" (options are ${allowed.join(', ')})`);
+  const { marks, group, timeout, reruns } = options;
+  if (marks !== undefined && !(Array.isArray(marks) && marks.every((m) => typeof m === 'string'))) throw bad(`marks must be an array of strings; got ${inspect(marks)}`);
+  if (group !== undefined && typeof group !== 'string') throw bad(`group must be a string; got ${inspect(group)}`);
+  if (timeout !== undefined && !(typeof timeout === 'number' && timeout >= 0)) throw bad(`timeout must be a number of milliseconds, 0 for none; got ${inspect(timeout)}`);
+  if (reruns !== undefined && !(Number.isInteger(reruns) && reruns >= 0)) throw bad(`reruns must be a whole number ≥ 0; got ${inspect(reruns)}`);
+  return {
+    ...(marks !== undefined ? { marks: [...marks] } : {}),
+    ...(group !== undefined ? { group } : {}),
+    ...(timeout !== undefined ? { timeout: timeout === Infinity ? 0 : timeout } : {}),
+    ...(reruns !== undefined ? { reruns } : {}),
+  };
+}
+
 function checkName(kind: string, name: unknown): string {
   if (typeof name !== 'string') throw new TypeError(`${kind}() needs a name string as its first argument, got ${typeof name}`);
   return name;
@@ -69,7 +93,7 @@ function addTest(fixtures: FixtureSet, mode: TestMode, only: boolean, name: stri
     kind: 'test',
     name,
     parent,
-    options,
+    options: checkOptions(`test "${name}"`, options, OPTION_KEYS),
     fn,
     fixtures,
     uses: fn ? destructuredNames(fn) : [],
@@ -132,7 +156,7 @@ export interface DescribeApi extends DescribeRegister {
 function addSuite(mode: TestMode, only: boolean, name: string, options: SuiteOptions, fn: (() => void) | undefined): void {
   const parent = currentSuite('describe');
   if (typeof fn !== 'function') throw new TypeError(`describe "${name}": the body must be a function`);
-  const suite = newSuite(name, parent, options, mode, only);
+  const suite = newSuite(name, parent, checkOptions(`describe "${name}"`, options, OPTION_KEYS.filter((k) => k !== 'reruns')), mode, only);
   parent.children.push(suite);
   collectState.current = suite;
   try {

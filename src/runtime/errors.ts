@@ -11,15 +11,22 @@ const isInternal = (frame: string) => frame.includes(QA_DIST_URL) || frame.inclu
 
 export function toErrorInfo(err: unknown): ErrorInfo {
   if (err instanceof Error || (typeof err === 'object' && err !== null && 'message' in err && 'stack' in err)) {
-    const e = err as Error & { matcherResult?: unknown };
-    const message = unversioned(String(e.message ?? ''));
-    const name = String(e.name ?? 'Error');
-    return { name, message, stack: userFrames(String(e.stack ?? '')) };
+    const e = err as Error;
+    const message = unversioned(text(() => e.message));
+    const name = text(() => e.name) || 'Error';
+    return { name, message, stack: userFrames(text(() => e.stack)) };
   }
-  return {
-    name: 'NonError',
-    message: `a non-Error value was thrown: ${inspect(err, { depth: 3, breakLength: Infinity })}`,
-  };
+  return { name: 'NonError', message: `a non-Error value was thrown: ${text(() => inspect(err, { depth: 3, breakLength: Infinity }))}` };
+}
+
+/** A thrown value's parts as text; its getters and toString are the test's code and may throw too. */
+function text(read: () => unknown): string {
+  try {
+    const value = read();
+    return value === undefined || value === null ? '' : String(value);
+  } catch {
+    return '(unprintable: reading it threw)';
+  }
 }
 
 /** Watch sessions version module URLs (`file.ts?qa=3`, see ts-hooks.ts): users see plain paths. */

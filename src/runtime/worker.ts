@@ -170,7 +170,15 @@ process.on('message', (msg: ToWorker) => {
     resumeAfterFailure = undefined;
     return;
   }
-  queue = queue.then(() => handle(msg)).catch((err) => emit({ t: 'error', error: toErrorInfo(err) }));
+  queue = queue
+    .then(() => handle(msg))
+    .catch((err) => {
+      // A handler that throws is a bug in qa: this worker never sends the `done` its controller
+      // waits for. Exiting hands the run to the crash path (the running test is blamed, the
+      // rest go to a fresh worker) instead of a run that hangs.
+      emit({ t: 'error', error: toErrorInfo(err) });
+      process.exit(70);
+    });
 });
 
 // Errors that escape a test (a timer firing later, a forgotten promise) are pinned on the test

@@ -25,6 +25,31 @@ describe('collection', { concurrency: true }, () => {
     assert.equal(lastLine(r.stdout), 'qa: 2 passed, 0 failed, 0 skipped');
   });
 
+  test('options are checked where they are written: a misspelt key, a BigInt timeout, a mark that is not a string', async () => {
+    const r = await runQa([], {
+      cwd: project(null, {
+        'typo.test.mjs': "import { test } from 'qa-lanes';\ntest('t', { timout: 500 }, () => {});\n",
+        'bigint.test.mjs': "import { test } from 'qa-lanes';\ntest('b', { timeout: 10n }, () => {});\n",
+        'marks.test.mjs': "import { describe, test } from 'qa-lanes';\ndescribe('s', { marks: 'smoke' }, () => { test('m', () => {}); });\n",
+        'fine.test.mjs': "import { test } from 'qa-lanes';\ntest('fine', () => {});\n",
+      }),
+    });
+    assertExit(r, 1);
+    assert.match(r.stdout, /^ERROR collecting typo\.test\.mjs: test "t": unknown option "timout" \(options are marks, group, timeout, reruns\)$/m, explain(r));
+    assert.match(r.stdout, /^ERROR collecting bigint\.test\.mjs: test "b": timeout must be a number of milliseconds, 0 for none; got 10n$/m, explain(r));
+    assert.match(r.stdout, /^ERROR collecting marks\.test\.mjs: describe "s": marks must be an array of strings; got 'smoke'$/m, explain(r));
+    assert.deepEqual(ids(r.stdout, 'PASSED'), ['fine.test.mjs::fine'], explain(r));
+  });
+
+  test('{ timeout: Infinity } and { timeout: 0 } mean no timeout, whatever --timeout says', async () => {
+    const slow = (name: string, timeout: string) => `test('${name}', { timeout: ${timeout} }, () => new Promise((resolve) => setTimeout(resolve, 600)));\n`;
+    const r = await runQa(['--timeout', '200'], {
+      cwd: project(null, { 'unbounded.test.mjs': `import { test } from 'qa-lanes';\n${slow('infinite', 'Infinity')}${slow('zero', '0')}` }),
+    });
+    assertExit(r, 0);
+    assert.deepEqual(ids(r.stdout, 'PASSED'), ['unbounded.test.mjs::infinite', 'unbounded.test.mjs::zero'], explain(r));
+  });
+
   test('a file that calls process.exit() while importing is a collection error naming it, not an internal error', async () => {
     const r = await runQa(['-n', '2'], { cwd: project('collection-crash') });
     assert.doesNotMatch(r.stderr, /internal error/, explain(r));

@@ -41,6 +41,20 @@ describe('robustness', { concurrency: true }, () => {
     assertExit(r, 1);
   });
 
+  test('a thrown object whose message cannot be turned into text fails its test; the run goes on', async () => {
+    const r = await runQa(['-n', '1'], {
+      cwd: project(null, {
+        'hostile.test.mjs':
+          "import { test } from 'qa-lanes';\ntest('hostile', () => { throw { message: { toString() { throw new Error('no text'); } }, stack: '' }; });\ntest('after', () => {});\n",
+      }),
+      timeoutMs: 15_000,
+    });
+    assertExit(r, 1);
+    assert.deepEqual(ids(r.stdout, 'FAILED'), ['hostile.test.mjs::hostile'], explain(r));
+    assert.deepEqual(ids(r.stdout, 'PASSED'), ['hostile.test.mjs::after'], explain(r));
+    assert.match(failureBlock(r.stdout, 'hostile.test.mjs::hostile'), /unprintable/, explain(r));
+  });
+
   test('--reruns: a test that passes on its second attempt is RERUN then FLAKY, and the run passes', async () => {
     const cwd = project('flaky');
     const r = await runQa(['-n', '1', '--reruns', '1'], { cwd });
