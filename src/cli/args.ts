@@ -48,7 +48,7 @@ export function parseWorkers(value: unknown): number {
 function wholeNumber(flag: string, min: number) {
   return (value: unknown): number => {
     const text = String(value).trim();
-    if (!/^\d+$/.test(text) || Number(text) < min) throw new UsageError(`${flag} takes a whole number${min > 0 ? ` ≥ ${min}` : ''}, got "${text}"`);
+    if (!/^\d+$/.test(text) || Number(text) < min) throw new UsageError(`${flag} takes a whole number ≥ ${min}, got "${text}"`);
     return Number(text);
   };
 }
@@ -118,6 +118,8 @@ export async function parseArgs(argv: string[], version: string): Promise<CliReq
   if (usageFailure) {
     const missing = /^Not enough arguments following: (\S+)/.exec(usageFailure);
     if (missing) throw new UsageError(`${missing[1].length === 1 ? '-' : '--'}${missing[1]} needs a value`);
+    const choice = /^Invalid values:\s*Argument: (\S+), Given: (.*), Choices: (.*)$/s.exec(usageFailure);
+    if (choice) throw new UsageError(`--${choice[1]} takes one of ${choice[3].replace(/\s+/g, ' ').trim()}; got ${choice[2].trim()}`);
     throw new UsageError(usageFailure.replace(/\s*\n\s*/g, ' ').trim());
   }
   if (parsed.help || parsed.version) shownHelp = true;

@@ -86,6 +86,13 @@ describe('usage errors (exit 4)', { concurrency: true }, () => {
   test('--dist with an unknown mode says which option and value are wrong', async () => {
     const r = await runQa(['--dist', 'sideways'], { cwd });
     assertUsageError(r, /dist/, 'sideways');
+    assert.equal(r.stderr.trim(), 'qa: error: --dist takes one of "load", "loadscope", "loadfile", "loadgroup"; got "sideways"');
+  });
+
+  test('--timeout -5 says the smallest value it takes', async () => {
+    const r = await runQa(['--timeout', '-5'], { cwd });
+    assert.equal(r.stderr.trim(), 'qa: error: --timeout takes a whole number ≥ 0, got "-5"', explain(r));
+    assertExit(r, 4);
   });
 
   test('--count without a value is an error, like -n and --timeout without one', async () => {
