@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import yargs from 'yargs';
 import { UsageError } from '../core/errors.js';
 import type { StressOptions } from '../core/stress.js';
-import type { DistMode } from '../core/types.js';
+import { DIST_MODES, type DistMode } from '../core/types.js';
 
 export interface CliRequest {
   command: 'run' | 'list' | 'stress' | 'watch';
@@ -34,7 +34,6 @@ export interface CliRequest {
   reporter: 'lines' | 'github';
 }
 
-const DISTS: readonly DistMode[] = ['load', 'loadscope', 'loadfile', 'loadgroup'];
 
 export function parseWorkers(value: unknown): number {
   const text = String(value).trim();
@@ -87,7 +86,7 @@ export async function parseArgs(argv: string[], version: string): Promise<CliReq
     .option('workers', { alias: 'n', type: 'string', requiresArg: true, describe: 'worker processes: a number or "auto" (available cores)' })
     .option('mark', { alias: 'm', type: 'string', requiresArg: true, describe: 'run tests whose marks match, e.g. "smoke and not slow"' })
     .option('keyword', { alias: 'k', type: 'string', requiresArg: true, describe: 'run tests whose names match, e.g. "login or checkout"' })
-    .option('dist', { type: 'string', requiresArg: true, choices: DISTS, describe: 'unit of distribution: load | loadscope | loadfile | loadgroup' })
+    .option('dist', { type: 'string', requiresArg: true, choices: DIST_MODES, describe: 'unit of distribution: load | loadscope | loadfile | loadgroup' })
     .option('timeout', { type: 'string', requiresArg: true, describe: 'per-test timeout in ms (default 30000)' })
     .option('count', { type: 'string', requiresArg: true, describe: 'run every selected test N times (stress: default 100)' })
     .option('reruns', { type: 'string', requiresArg: true, default: '0', describe: 'retry a failing test up to N times; pass-after-fail is flaky' })

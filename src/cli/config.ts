@@ -3,8 +3,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { register } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { inspect } from 'node:util';
 import type { QaConfig } from '../core/config-types.js';
 import { UsageError } from '../core/errors.js';
+import { DIST_MODES } from '../core/types.js';
 
 const NAMES = ['qa.config.ts', 'qa.config.mts', 'qa.config.js', 'qa.config.mjs'];
 const KEYS = new Set(['include', 'exclude', 'workers', 'dist', 'markers', 'strictMarkers', 'mark', 'keyword', 'timeout']);
@@ -71,6 +73,15 @@ function validate(raw: unknown, where: string): QaConfig {
   }
   if (cfg.timeout !== undefined && !(typeof cfg.timeout === 'number' && cfg.timeout >= 0)) {
     throw new UsageError(`${where}: "timeout" must be a number of milliseconds`);
+  }
+  if (cfg.workers !== undefined && cfg.workers !== 'auto' && !(Number.isInteger(cfg.workers) && (cfg.workers as number) >= 1)) {
+    throw new UsageError(`${where}: "workers" must be a whole number ≥ 1 or "auto"; got ${inspect(cfg.workers)}`);
+  }
+  if (cfg.dist !== undefined && !(DIST_MODES as readonly unknown[]).includes(cfg.dist)) {
+    throw new UsageError(`${where}: "dist" must be one of ${DIST_MODES.map((d) => `"${d}"`).join(', ')}; got ${inspect(cfg.dist)}`);
+  }
+  if (cfg.strictMarkers !== undefined && typeof cfg.strictMarkers !== 'boolean') {
+    throw new UsageError(`${where}: "strictMarkers" must be true or false`);
   }
   return cfg as QaConfig;
 }

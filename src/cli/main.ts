@@ -30,7 +30,7 @@ function sessionOptions(req: CliRequest, root: string, config: QaConfig): Sessio
   // Bad expressions fail before any worker starts.
   if (mark !== undefined) parseExpr(mark, '-m');
   if (keyword !== undefined) parseExpr(keyword, '-k');
-  const configured = config.workers === undefined || config.workers === 'auto' ? availableParallelism() : parseWorkers(config.workers);
+  const configured = config.workers === undefined || config.workers === 'auto' ? availableParallelism() : config.workers;
   return {
     root,
     include: config.include ?? DEFAULT_INCLUDE,

@@ -5,7 +5,8 @@ import type { StressVerdict } from './stress.js';
 
 export type TestMode = 'run' | 'skip' | 'todo';
 export type TestStatus = 'passed' | 'failed' | 'skipped' | 'todo' | 'flaky';
-export type DistMode = 'load' | 'loadscope' | 'loadfile' | 'loadgroup';
+export const DIST_MODES = ['load', 'loadscope', 'loadfile', 'loadgroup'] as const;
+export type DistMode = (typeof DIST_MODES)[number];
 
 /** One collected test, as the worker that imported its file describes it. */
 export interface TestMeta {

@@ -47,6 +47,19 @@ describe('usage errors (exit 4)', { concurrency: true }, () => {
     assert.equal(r.stderr.trimEnd().split('\n').length, 1, `one line\n${explain(r)}`);
   });
 
+  test('config values of the wrong kind name the file, the key and the value', async () => {
+    const cases: Array<[string, string]> = [
+      ["{ workers: 'lots' }", `qa.config.mjs: "workers" must be a whole number ≥ 1 or "auto"; got 'lots'`],
+      ["{ dist: 'sideways' }", `qa.config.mjs: "dist" must be one of "load", "loadscope", "loadfile", "loadgroup"; got 'sideways'`],
+      ["{ strictMarkers: 'yes' }", 'qa.config.mjs: "strictMarkers" must be true or false'],
+    ];
+    for (const [config, message] of cases) {
+      const r = await runQa([], { cwd: project('passing', { 'qa.config.mjs': `export default ${config};\n` }) });
+      assertUsageError(r);
+      assert.equal(r.stderr.trim(), `qa: error: ${message}`, explain(r));
+    }
+  });
+
   test('-c naming a config file that does not exist', async () => {
     const r = await runQa(['-c', 'nope.config.mjs'], { cwd });
     assertUsageError(r, 'nope.config.mjs');
