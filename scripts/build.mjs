@@ -6,7 +6,9 @@ import { rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { narrowCharacterClass } from './narrow-chars.mjs';
 
 // The TUI (src/tui, loaded only on a terminal) bundles Ink and React into its own chunks: loaded
 // from node_modules, Ink takes ~0.5 s to import (es-toolkit/compat alone is ~175 ms), bundled ~0.1 s.
@@ -35,15 +37,24 @@ const yogaWithoutFetch = {
 };
 // string-width (yargs' help layout, Ink) and its kin build an Intl.Segmenter when they load,
 // which costs ~13 ms each even when no width is ever measured, as on every headless run. The
-// segmenter is made on first use instead.
-const lazySegmenters = {
-  name: 'lazy-segmenters',
+// segmenter is made on first use instead. string-width's shortcut for ASCII (width = length) is
+// widened to the characters scripts/narrow-chars.mjs finds it measures as one cell, so a TUI row
+// with a ✓ or a spinner in it is not measured one grapheme at a time.
+const stringWidthShortcut = /\/\^\[\\u0020-\\u007E\]\*\$\/\.test\(string\)/;
+const narrowClass = narrowCharacterClass((await import('string-width')).default);
+// Ink's copy (widest-line's); wrap-ansi and cliui bring an older one without the shortcut.
+const stringWidthFile = fileURLToPath(import.meta.resolve('string-width'));
+const widthHelpers = {
+  name: 'width-helpers',
   setup(b) {
     b.onLoad({ filter: /[\\/]node_modules[\\/](string-width|slice-ansi|@alcalzone[\\/]ansi-tokenize)[\\/].*\.js$/ }, async (args) => {
-      const source = await readFile(args.path, 'utf8');
-      const contents = source.replace(/^const (\w+) = new Intl\.Segmenter\(([^)]*)\);$/gm, (_, name, options) => {
+      let contents = (await readFile(args.path, 'utf8')).replace(/^const (\w+) = new Intl\.Segmenter\(([^)]*)\);$/gm, (_, name, options) => {
         return `let ${name}Made; const ${name} = { segment: (text) => (${name}Made ??= new Intl.Segmenter(${options})).segment(text) };`;
       });
+      if (args.path === stringWidthFile) {
+        if (!stringWidthShortcut.test(contents)) throw new Error(`${args.path}: string-width's ASCII shortcut has changed; update scripts/build.mjs`);
+        contents = contents.replace(stringWidthShortcut, `/^[\\u0020-\\u007E${narrowClass}]*$/.test(string)`);
+      }
       return { contents, loader: 'js' };
     });
   },
@@ -76,7 +87,7 @@ await build({
   target: 'node20.19',
   chunkNames: 'chunk-[hash]',
   jsx: 'automatic',
-  plugins: [reactProduction, yogaWithoutFetch, lazySegmenters],
+  plugins: [reactProduction, yogaWithoutFetch, widthHelpers],
   // Node 20 has /v regexps. Lowered to new RegExp(..., 'v'), string-width's Unicode-property
   // patterns were compiled when yargs loaded (~12 ms); as literals V8 compiles them on first use.
   supported: { 'regexp-set-notation': true },
