@@ -1,8 +1,8 @@
-// Worker processes gw0..gwN-1: spawned in parallel, spoken to through the protocol module, and
-// replaced under the same name when one dies, so a lane keeps its identity across restarts.
+// Worker processes gw0..gwN-1: started as many at a time as there are cores, spoken to through the
+// protocol module, and replaced under the same name when one dies, so a lane keeps its identity across restarts.
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROGRESS_ENV, PROTOCOL_VERSION, type FromWorker, type ToWorker, type WorkerInit, type WorkerItem } from './protocol.js';
 import { forkWorker, takeSpare } from './spare.js';
@@ -99,19 +99,49 @@ export class WorkerHandle {
 export class Pool {
   readonly workers = new Map<string, WorkerHandle>();
   private total = 0;
+  /**
+   * Workers booting at once. Forked all together, eight workers on two cores share them and all
+   * come up late (on the sleep suite, -n 8: the first ready at ~300 ms, the last at ~600 ms);
+   * as many at a time as there are cores, the first is up at ~180 ms and each lane takes work as
+   * it joins, so the run ends sooner. A launch past the limit waits for a boot to finish.
+   */
+  private readonly bootSlots = Math.max(1, availableParallelism());
+  private booting = 0;
+  /** Launches waiting for a slot: called with true when one is handed over, false when the pool stops. */
+  private waiting: Array<(handedOver: boolean) => void> = [];
+  private stopped = false;
 
   constructor(
     private opts: PoolOptions,
     private listener: PoolListener,
   ) {}
 
-  /** Starts gw{from}..gw{to-1} at once: one promise each, settled when that worker is ready. */
+  /** Starts gw{from}..gw{to-1}, as many at a time as there are cores: one promise each, settled when that worker is ready. */
   launch(from: number, to: number): Array<{ id: string; ready: Promise<WorkerHandle> }> {
     this.total = Math.max(this.total, to);
     return Array.from({ length: to - from }, (_, i) => {
       const id = `gw${from + i}`;
-      return { id, ready: this.spawn(id, 0) };
+      return { id, ready: this.launchOne(id) };
     });
+  }
+
+  private async launchOne(id: string): Promise<WorkerHandle> {
+    if (this.stopped) throw new StoppedBeforeReady(id);
+    if (this.booting < this.bootSlots) this.booting++;
+    else if (!(await new Promise<boolean>((resolve) => this.waiting.push(resolve)))) throw new StoppedBeforeReady(id);
+    try {
+      return await this.spawn(id, 0);
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next(true);
+      else this.booting--;
+    }
+  }
+
+  /** Launches still waiting for a slot never start: the run is over. */
+  private stopLaunching(): void {
+    this.stopped = true;
+    for (const wake of this.waiting.splice(0)) wake(false);
   }
 
   /** A fresh process under a dead worker's name. */
@@ -178,6 +208,7 @@ export class Pool {
 
   /** Asks every worker to tear down its worker fixtures and exit; kills stragglers after `graceMs`. */
   async stop(graceMs = 5000): Promise<void> {
+    this.stopLaunching();
     const live = [...this.workers.values()].filter((w) => !w.exited);
     await Promise.all(live.map((w) => this.stopOne(w, graceMs)));
   }
@@ -198,6 +229,7 @@ export class Pool {
 
   /** Kills everything at once (second Ctrl-C). */
   killAll(): void {
+    this.stopLaunching();
     for (const w of this.workers.values()) {
       w.stopping = true;
       w.kill('SIGKILL');

@@ -85,6 +85,27 @@ test('t', ({ workerId }) => {
     assert.ok([...summary(r.stdout).workers.keys()].every((w) => w === 'gw0' || w === 'gw1'), explain(r));
   });
 
+  test('-x stops the run while workers still wait to boot: qa exits 1 and leaves no worker process behind', async () => {
+    // Workers boot as many at a time as there are cores; the first failure ends the run while
+    // the rest of the 8 may still be waiting their turn. Every qa process records its pid and role.
+    const files: Record<string, string> = {
+      'record-pid.cjs': "require('node:fs').appendFileSync(process.env.QA_E2E_PIDS, `${process.pid} ${process.argv.some((a) => a.endsWith('worker.js')) ? 'worker' : 'other'}\\n`);\n",
+    };
+    for (let i = 0; i < 8; i++) files[`f${i}.test.mjs`] = `import { test } from 'qa-lanes';\ntest('t${i}', () => { ${i === 0 ? "throw new Error('first');" : ''} });\n`;
+    const cwd = project(null, files);
+    const pids = join(tempDir(), 'pids');
+    const r = await runQa(['-x', '-n', '8', 'f0.test.mjs', 'f1.test.mjs', 'f2.test.mjs', 'f3.test.mjs', 'f4.test.mjs', 'f5.test.mjs', 'f6.test.mjs', 'f7.test.mjs'], {
+      cwd,
+      env: { QA_E2E_PIDS: pids, NODE_OPTIONS: `--require ${join(cwd, 'record-pid.cjs')}` },
+      timeoutMs: 20_000,
+    });
+    assertExit(r, 1);
+    assert.match(r.stdout, /stopped after 1 failure/, explain(r));
+    const workers = readFileSync(pids, 'utf8').trim().split('\n').filter((l) => l.endsWith(' worker')).map((l) => Number(l.split(' ')[0]));
+    assert.ok(workers.length >= 1 && workers.length <= 8, `${workers.length} workers`);
+    for (const pid of workers) assert.throws(() => process.kill(pid, 0), `worker ${pid} is gone once qa has exited`);
+  });
+
   test('never more workers than work units: one selected test, one worker', async () => {
     const cwd = project('workers');
     const out = tempDir();
