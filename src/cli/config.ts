@@ -19,8 +19,10 @@ export interface LoadedConfig {
 }
 
 let tsHooksRegistered = false;
+let reloads = 0;
 
-export async function loadConfig(cwd: string, explicit: string | undefined, tsHooksUrl: string): Promise<LoadedConfig> {
+/** `fresh`: a watch session reads a saved config again; the URL changes so the module is evaluated anew. */
+export async function loadConfig(cwd: string, explicit: string | undefined, tsHooksUrl: string, { fresh = false } = {}): Promise<LoadedConfig> {
   const path = explicit ? resolve(cwd, explicit) : NAMES.map((n) => join(cwd, n)).find((p) => existsSync(p));
   if (explicit && !existsSync(path!)) throw new UsageError(`config file not found: ${explicit}`);
   if (path) {
@@ -31,7 +33,7 @@ export async function loadConfig(cwd: string, explicit: string | undefined, tsHo
     }
     let mod: { default?: unknown };
     try {
-      mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
+      mod = (await import(`${pathToFileURL(path).href}${fresh ? `?reload=${++reloads}` : ''}`)) as { default?: unknown };
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);
       throw new UsageError(`could not load ${basename(path)}: ${msg.split('\n')[0]}`);

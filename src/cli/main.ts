@@ -7,7 +7,7 @@ import type { QaConfig } from '../core/config-types.js';
 import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from '../core/discover.js';
 import { UsageError } from '../core/errors.js';
 import { parseExpr } from '../core/expr.js';
-import { Session, type SessionOptions } from '../core/session.js';
+import { Session, type ConfiguredOptions, type SessionOptions } from '../core/session.js';
 import { EXIT } from '../core/types.js';
 import { colorWanted, safe } from '../report/format.js';
 import { GithubReporter } from '../report/github.js';
@@ -24,7 +24,8 @@ import { loadConfig } from './config.js';
 const here = (file: string) => new URL(`./${file}`, import.meta.url);
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-function sessionOptions(req: CliRequest, root: string, config: QaConfig): SessionOptions {
+/** The options the config decides (the command line's flags win): read again when a watch session sees the config saved. */
+function configuredOptions(req: CliRequest, config: QaConfig): ConfiguredOptions {
   const mark = req.mark ?? config.mark;
   const keyword = req.keyword ?? config.keyword;
   // Bad expressions fail before any worker starts.
@@ -32,11 +33,8 @@ function sessionOptions(req: CliRequest, root: string, config: QaConfig): Sessio
   if (keyword !== undefined) parseExpr(keyword, '-k');
   const configured = config.workers === undefined || config.workers === 'auto' ? availableParallelism() : config.workers;
   return {
-    root,
     include: config.include ?? DEFAULT_INCLUDE,
     exclude: [...DEFAULT_EXCLUDE, ...(config.exclude ?? [])],
-    paths: req.paths,
-    ids: req.ids,
     workers: req.workers ?? configured,
     dist: req.dist ?? config.dist ?? 'load',
     timeout: req.timeout ?? config.timeout ?? 30_000,
@@ -44,6 +42,15 @@ function sessionOptions(req: CliRequest, root: string, config: QaConfig): Sessio
     keyword: keyword || undefined,
     markers: config.markers,
     strictMarkers: config.strictMarkers ?? false,
+  };
+}
+
+function sessionOptions(req: CliRequest, root: string, config: QaConfig): SessionOptions {
+  return {
+    root,
+    ...configuredOptions(req, config),
+    paths: req.paths,
+    ids: req.ids,
     count: req.count,
     reruns: req.reruns,
     rerunsDelay: req.rerunsDelay,
@@ -187,7 +194,11 @@ async function watchHeadless(session: Session, watch: WatchController): Promise<
 async function watchMode(session: Session, req: CliRequest, tui: boolean): Promise<number> {
   // chokidar and the watch code load only for `qa watch`.
   const { WatchController } = await import('../watch/controller.js');
-  const watch = new WatchController(session, { paths: req.paths, ids: req.ids, debounceMs: Number(process.env.QA_WATCH_DEBOUNCE_MS) || 100 });
+  const reloadConfig = async () => {
+    const { config } = await loadConfig(process.cwd(), req.config, here('ts-hooks.js').href, { fresh: true });
+    await session.reconfigure(configuredOptions(req, config));
+  };
+  const watch = new WatchController(session, { paths: req.paths, ids: req.ids, debounceMs: Number(process.env.QA_WATCH_DEBOUNCE_MS) || 100, reloadConfig });
   try {
     if (!tui) return await watchHeadless(session, watch);
     const { runTui } = await import('../tui/index.js');

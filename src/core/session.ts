@@ -63,6 +63,9 @@ export type RunOverrides = Partial<
 
 export type RunMode = 'run' | 'stress' | 'watch';
 
+/** What the config file decides: what a watch session re-reads when the config is saved. */
+export type ConfiguredOptions = Pick<SessionOptions, 'include' | 'exclude' | 'workers' | 'dist' | 'timeout' | 'mark' | 'keyword' | 'markers' | 'strictMarkers'>;
+
 export type Listener = (event: RunEvent) => void;
 
 /** How a special run (stress) turns the selected tests into units instead of the usual way. */
@@ -288,6 +291,16 @@ export class Session {
   /** Second Ctrl-C: no grace. */
   kill(): void {
     this.pool?.killAll();
+  }
+
+  /**
+   * New settings from a reloaded config, for the next run. The kept workers stop (their worker
+   * fixtures are torn down) and the next run starts fresh ones: they read the timeout and the
+   * worker count when they start, and a config change is rare enough to pay one cold start.
+   */
+  async reconfigure(options: ConfiguredOptions): Promise<void> {
+    Object.assign(this.opts, options);
+    await this.close();
   }
 
   /** Stops every worker (worker fixtures are torn down). */

@@ -7,7 +7,7 @@ import fg from 'fast-glob';
 import { discover } from '../core/discover.js';
 import type { RunOverrides, Session } from '../core/session.js';
 import type { RunSummary, RunEvent, TestResult } from '../core/types.js';
-import { CONFIG_FILES, planRun } from './plan.js';
+import { CONFIG_FILES, planRun, touchesConfig } from './plan.js';
 import { traceWatch } from './trace.js';
 import { FileWatcher, type FileChanges } from './watcher.js';
 
@@ -20,6 +20,11 @@ export interface WatchOptions {
   configFiles?: readonly string[];
   /** `all`: a save reruns the whole selection instead of only the test files it affects. */
   scope?: WatchScope;
+  /**
+   * Reads the config again and applies it to the session, before the run a config save causes;
+   * when it throws (a config that no longer loads), the save runs nothing and the old settings stay.
+   */
+  reloadConfig?: () => Promise<void>;
 }
 
 export type WatchScope = 'affected' | 'all';
@@ -195,9 +200,17 @@ export class WatchController {
   }
 
   private async plan(changes: FileChanges): Promise<Plan> {
+    const configFiles = this.opts.configFiles ?? CONFIG_FILES;
+    if (this.opts.reloadConfig && touchesConfig(changes, configFiles)) {
+      try {
+        await this.opts.reloadConfig();
+      } catch (err) {
+        throw new Error(`config not reloaded, the previous settings stay: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
     const before = this.tests;
     this.tests = await this.testFiles();
-    const plan = planRun(changes, this.tests, before, this.session.graph, this.opts.configFiles ?? CONFIG_FILES);
+    const plan = planRun(changes, this.tests, before, this.session.graph, configFiles);
     const deleted = changes.deleted;
     if (plan.all) this.session.invalidate([...new Set([...this.session.graph.nodes(), ...this.tests])], deleted);
     else this.session.invalidate(plan.touched, deleted);

@@ -15,6 +15,11 @@ export interface WatchPlan {
 
 export const CONFIG_FILES = ['qa.config.ts', 'qa.config.mts', 'qa.config.js', 'qa.config.mjs', 'package.json'];
 
+/** The batch saved, created or deleted a config file (or package.json, which may hold the config). */
+export function touchesConfig(changes: FileChanges, configFiles: readonly string[] = CONFIG_FILES): boolean {
+  return [...changes.added, ...changes.changed, ...changes.deleted].some((f) => configFiles.includes(f));
+}
+
 /**
  * `tests`: the test files that exist now (after the changes), narrowed to the command line's
  * paths. A changed test file reruns itself; a changed source file reruns every test file that
@@ -29,7 +34,7 @@ export function planRun(
 ): WatchPlan {
   const touched = [...changes.added, ...changes.changed];
   const dropped = changes.deleted.filter((f) => testsBefore.has(f) && !tests.has(f));
-  const all = [...touched, ...changes.deleted].some((f) => configFiles.includes(f));
+  const all = touchesConfig(changes, configFiles);
   if (all) return { all, files: [...tests].sort(), dropped, touched };
   const files = new Set(graph.affectedTests([...touched, ...changes.deleted], (f) => tests.has(f)));
   for (const f of touched) if (tests.has(f)) files.add(f);

@@ -151,6 +151,16 @@ test('a changed config reruns everything', async () => {
   assert.deepEqual(filesRan(out), ['test/math.test.ts', 'test/strings.test.ts', 'test/util.test.ts'], out);
 });
 
+test('a saved config is read again: a bad one keeps the previous settings, a good one applies to the next run', async () => {
+  const bad = await save({ 'qa.config.mjs': "export default { include: ['test/**/*.test.ts'], timeout: 'soon' };\n" });
+  assert.match(bad.out, /^qa watch: error: config not reloaded, the previous settings stay: qa\.config\.mjs: "timeout" must be a number of milliseconds$/m, bad.out);
+  assert.deepEqual(filesRan(bad.out), [], bad.out);
+  const narrowed = await save({ 'qa.config.mjs': "export default { include: ['test/m*.test.ts'] };\n" });
+  assert.deepEqual(filesRan(narrowed.out), ['test/math.test.ts'], narrowed.out);
+  const restored = await save({ 'qa.config.mjs': FILES['qa.config.mjs'] });
+  assert.deepEqual(filesRan(restored.out), ['test/math.test.ts', 'test/strings.test.ts', 'test/util.test.ts'], restored.out);
+});
+
 test('Ctrl-C while waiting ends the watch with exit code 0', async () => {
   qa.child.kill('SIGINT');
   const r = await qa.done;
