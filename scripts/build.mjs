@@ -53,7 +53,8 @@ const widthHelpers = {
       });
       if (args.path === stringWidthFile) {
         if (!stringWidthShortcut.test(contents)) throw new Error(`${args.path}: string-width's ASCII shortcut has changed; update scripts/build.mjs`);
-        contents = contents.replace(stringWidthShortcut, `/^[\\u0020-\\u007E${narrowClass}]*$/.test(string)`);
+        // Many of those characters are East Asian Ambiguous: one cell only when ambiguousIsNarrow (the default).
+        contents = contents.replace(stringWidthShortcut, (ascii) => `(${ascii} || (ambiguousIsNarrow && /^[\\u0020-\\u007E${narrowClass}]*$/.test(string)))`);
       }
       return { contents, loader: 'js' };
     });

@@ -117,7 +117,8 @@ export async function parseArgs(argv: string[], version: string): Promise<CliReq
   if (usageFailure) {
     const missing = /^Not enough arguments following: (\S+)/.exec(usageFailure);
     if (missing) throw new UsageError(`${missing[1].length === 1 ? '-' : '--'}${missing[1]} needs a value`);
-    const choice = /^Invalid values:\s*Argument: (\S+), Given: (.*), Choices: (.*)$/s.exec(usageFailure);
+    // With several bad choices yargs lists one per line: the first is reported.
+    const choice = /^Invalid values:\s*Argument: (\S+), Given: ([^\n]*?), Choices: ([^\n]*)/.exec(usageFailure);
     if (choice) throw new UsageError(`--${choice[1]} takes one of ${choice[3].replace(/\s+/g, ' ').trim()}; got ${choice[2].trim()}`);
     throw new UsageError(usageFailure.replace(/\s*\n\s*/g, ' ').trim());
   }

@@ -74,7 +74,7 @@ function validate(raw: unknown, where: string): QaConfig {
     if (cfg[k] !== undefined && typeof cfg[k] !== 'string') throw new UsageError(`${where}: "${k}" must be a string expression`);
   }
   if (cfg.timeout !== undefined && !(typeof cfg.timeout === 'number' && cfg.timeout >= 0)) {
-    throw new UsageError(`${where}: "timeout" must be a number of milliseconds`);
+    throw new UsageError(`${where}: "timeout" must be a number of milliseconds, 0 for none; got ${inspect(cfg.timeout)}`);
   }
   if (cfg.workers !== undefined && cfg.workers !== 'auto' && !(Number.isInteger(cfg.workers) && (cfg.workers as number) >= 1)) {
     throw new UsageError(`${where}: "workers" must be a whole number ≥ 1 or "auto"; got ${inspect(cfg.workers)}`);

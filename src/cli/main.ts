@@ -17,7 +17,7 @@ import { LineReporter, type Writer } from '../report/lines.js';
 import { VerdictJsonReporter, VerdictReporter, type Reproduce } from '../report/verdict.js';
 import type { StressVerdict } from '../core/stress.js';
 import type { WatchController } from '../watch/controller.js';
-import { parseArgs, parseWorkers, type CliRequest } from './args.js';
+import { parseArgs, type CliRequest } from './args.js';
 import { dropOutputOnClosedPipe } from './closed-pipe.js';
 import { loadConfig } from './config.js';
 

@@ -187,6 +187,7 @@ export class Lanes {
       await this.grow(want);
     } else {
       this.wanted = want;
+      this.pool.cancelLaunches(want);
       const extra = [...this.all.values()].filter((lane) => laneIndex(lane.worker.id) >= want);
       for (const lane of extra) this.all.delete(lane.worker.id);
       await Promise.all(extra.map((lane) => this.pool.stopOne(lane.worker)));

@@ -107,8 +107,8 @@ export class Pool {
    */
   private readonly bootSlots = Math.max(1, availableParallelism());
   private booting = 0;
-  /** Launches waiting for a slot: called with true when one is handed over, false when the pool stops. */
-  private waiting: Array<(handedOver: boolean) => void> = [];
+  /** Launches waiting for a slot, in order: woken with true when one is handed over, false when called off. */
+  private waiting: Array<{ index: number; wake: (handedOver: boolean) => void }> = [];
   private stopped = false;
 
   constructor(
@@ -121,27 +121,36 @@ export class Pool {
     this.total = Math.max(this.total, to);
     return Array.from({ length: to - from }, (_, i) => {
       const id = `gw${from + i}`;
-      return { id, ready: this.launchOne(id) };
+      return { id, ready: this.launchOne(id, from + i) };
     });
   }
 
-  private async launchOne(id: string): Promise<WorkerHandle> {
+  private async launchOne(id: string, index: number): Promise<WorkerHandle> {
     if (this.stopped) throw new StoppedBeforeReady(id);
     if (this.booting < this.bootSlots) this.booting++;
-    else if (!(await new Promise<boolean>((resolve) => this.waiting.push(resolve)))) throw new StoppedBeforeReady(id);
+    else if (!(await new Promise<boolean>((wake) => this.waiting.push({ index, wake })))) throw new StoppedBeforeReady(id);
     try {
+      // Stopped while the slot was on its way here.
+      if (this.stopped) throw new StoppedBeforeReady(id);
       return await this.spawn(id, 0);
     } finally {
       const next = this.waiting.shift();
-      if (next) next(true);
+      if (next) next.wake(true);
       else this.booting--;
     }
+  }
+
+  /** Launches of gw{from} and up still waiting for a slot never start: the pool was fitted down. */
+  cancelLaunches(from: number): void {
+    const called = this.waiting.filter((w) => w.index >= from);
+    this.waiting = this.waiting.filter((w) => w.index < from);
+    for (const w of called) w.wake(false);
   }
 
   /** Launches still waiting for a slot never start: the run is over. */
   private stopLaunching(): void {
     this.stopped = true;
-    for (const wake of this.waiting.splice(0)) wake(false);
+    this.cancelLaunches(0);
   }
 
   /** A fresh process under a dead worker's name. */

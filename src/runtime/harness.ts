@@ -343,8 +343,11 @@ class TimeoutError extends Error {
   override name = 'TimeoutError';
 }
 
+/** Node's timers fire at once past this (about 24.8 days): a longer timeout is no timeout. */
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
 function withTimeout(work: Promise<unknown>, ms: number): Promise<unknown> {
-  if (!(ms > 0) || !Number.isFinite(ms)) return work;
+  if (!(ms > 0) || ms > LONGEST_TIMER_MS) return work;
   let timer: NodeJS.Timeout;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new TimeoutError(`timed out after ${ms} ms`)), ms);

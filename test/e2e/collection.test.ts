@@ -41,13 +41,13 @@ describe('collection', { concurrency: true }, () => {
     assert.deepEqual(ids(r.stdout, 'PASSED'), ['fine.test.mjs::fine'], explain(r));
   });
 
-  test('{ timeout: Infinity } and { timeout: 0 } mean no timeout, whatever --timeout says', async () => {
+  test('{ timeout: Infinity }, { timeout: 0 } and a timeout longer than a timer can wait mean no timeout, whatever --timeout says', async () => {
     const slow = (name: string, timeout: string) => `test('${name}', { timeout: ${timeout} }, () => new Promise((resolve) => setTimeout(resolve, 600)));\n`;
     const r = await runQa(['--timeout', '200'], {
-      cwd: project(null, { 'unbounded.test.mjs': `import { test } from 'qa-lanes';\n${slow('infinite', 'Infinity')}${slow('zero', '0')}` }),
+      cwd: project(null, { 'unbounded.test.mjs': `import { test } from 'qa-lanes';\n${slow('infinite', 'Infinity')}${slow('zero', '0')}${slow('huge', '1e10')}` }),
     });
     assertExit(r, 0);
-    assert.deepEqual(ids(r.stdout, 'PASSED'), ['unbounded.test.mjs::infinite', 'unbounded.test.mjs::zero'], explain(r));
+    assert.deepEqual(ids(r.stdout, 'PASSED'), ['unbounded.test.mjs::huge', 'unbounded.test.mjs::infinite', 'unbounded.test.mjs::zero'], explain(r));
   });
 
   test('a file that calls process.exit() while importing is a collection error naming it, not an internal error', async () => {

@@ -100,6 +100,8 @@ describe('usage errors (exit 4)', { concurrency: true }, () => {
     const r = await runQa(['--dist', 'sideways'], { cwd });
     assertUsageError(r, /dist/, 'sideways');
     assert.equal(r.stderr.trim(), 'qa: error: --dist takes one of "load", "loadscope", "loadfile", "loadgroup"; got "sideways"');
+    const two = await runQa(['--dist', 'sideways', '--reporter', 'loud'], { cwd });
+    assert.equal(two.stderr.trim(), 'qa: error: --dist takes one of "load", "loadscope", "loadfile", "loadgroup"; got "sideways"', explain(two));
   });
 
   test('--timeout -5 says the smallest value it takes', async () => {

@@ -153,7 +153,7 @@ test('a changed config reruns everything', async () => {
 
 test('a saved config is read again: a bad one keeps the previous settings, a good one applies to the next run', async () => {
   const bad = await save({ 'qa.config.mjs': "export default { include: ['test/**/*.test.ts'], timeout: 'soon' };\n" });
-  assert.match(bad.out, /^qa watch: error: config not reloaded, the previous settings stay: qa\.config\.mjs: "timeout" must be a number of milliseconds$/m, bad.out);
+  assert.match(bad.out, /^qa watch: error: config not reloaded, the previous settings stay: qa\.config\.mjs: "timeout" must be a number of milliseconds, 0 for none; got 'soon'$/m, bad.out);
   assert.deepEqual(filesRan(bad.out), [], bad.out);
   const narrowed = await save({ 'qa.config.mjs': "export default { include: ['test/m*.test.ts'] };\n" });
   assert.deepEqual(filesRan(narrowed.out), ['test/math.test.ts'], narrowed.out);

@@ -86,8 +86,9 @@ test('t', ({ workerId }) => {
   });
 
   test('-x stops the run while workers still wait to boot: qa exits 1 and leaves no worker process behind', async () => {
-    // Workers boot as many at a time as there are cores; the first failure ends the run while
-    // the rest of the 8 may still be waiting their turn. Every qa process records its pid and role.
+    // Workers boot as many at a time as there are cores; on a machine with fewer than 8 (CI has 2)
+    // the first failure ends the run while the rest of the 8 wait their turn, and those must never
+    // start. Every qa process records its pid and role.
     const files: Record<string, string> = {
       'record-pid.cjs': "require('node:fs').appendFileSync(process.env.QA_E2E_PIDS, `${process.pid} ${process.argv.some((a) => a.endsWith('worker.js')) ? 'worker' : 'other'}\\n`);\n",
     };
