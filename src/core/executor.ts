@@ -76,7 +76,7 @@ export function executePhase(
       // A lane whose process is dead or being replaced gets work once the new one is up.
       if (lane.worker.retired || lane.worker.exited) return;
       while (!stopping() && scheduler.wantsMore(lane.chunks, lane.inflight.reduce((sum, i) => sum + i.estimate, 0))) {
-        const items = scheduler.next((f) => lane.worker.files.has(f));
+        const items = scheduler.next(lane.worker.files);
         if (items.length === 0) break;
         if (lane.inflight.length === 0) lane.since = performance.now();
         lane.inflight.push(...items);

@@ -122,8 +122,6 @@ export interface SchedulerOptions {
   keepOrder?: boolean;
   /** Watch runs: every worker starts with one short unit, then LPT (see quickStartOrder). */
   quickStart?: boolean;
-  /** How far down the queue a worker looks for a unit whose file it already imported. */
-  affinityWindow?: number;
   /** Most items handed out in one chunk. */
   maxChunk?: number;
 }
@@ -135,7 +133,9 @@ export class Scheduler {
   private left: number;
   private estimateLeft = 0;
   private pendingByFile = new Map<string, number>();
-  private readonly window: number;
+  /** Queue positions of each file's units, in order, and how far each list is known to be taken. */
+  private positions = new Map<string, number[]>();
+  private cursors = new Map<string, number>();
   private readonly maxChunk: number;
 
   constructor(
@@ -145,7 +145,6 @@ export class Scheduler {
     this.queue = [];
     this.taken = [];
     this.left = 0;
-    this.window = opts.keepOrder ? 1 : (opts.affinityWindow ?? 16);
     this.maxChunk = opts.maxChunk ?? 512;
     this.append(opts.keepOrder ? units : opts.quickStart ? quickStartOrder(units, opts.workers) : lptOrder(units));
   }
@@ -153,6 +152,7 @@ export class Scheduler {
   /** Adds units at the end of the queue (another stress round). */
   append(units: Unit[]): void {
     for (const u of units) {
+      this.index(u, this.queue.length);
       this.queue.push(u);
       this.taken.push(false);
       this.left++;
@@ -200,20 +200,22 @@ export class Scheduler {
    * the remaining estimated work (a quarter of an even split), so big batches early amortise IPC
    * and the tail is handed out one unit at a time.
    */
-  next(hasFile: (file: string) => boolean): WorkItem[] {
-    const first = this.pick(hasFile);
+  next(held: ReadonlySet<string>): WorkItem[] {
+    const first = this.pick(held);
     if (!first) return [];
     const items = [...first.items];
     // A lead unit goes alone, so its worker starts on it at once and the next lead is left for the next worker.
     if (first.lead) return items;
     let estimate = first.estimate;
+    let file = first.file;
     const target = this.chunkTarget();
     while (items.length < this.maxChunk && estimate < target) {
-      const peek = this.peek(hasFile);
+      const peek = this.peek(held, file);
       if (!peek || estimate + peek.unit.estimate > target || items.length + peek.unit.items.length > this.maxChunk) break;
       this.take(peek.index);
       items.push(...peek.unit.items);
       estimate += peek.unit.estimate;
+      file = peek.unit.file;
     }
     return items;
   }
@@ -226,6 +228,10 @@ export class Scheduler {
     this.estimateLeft += estimate;
     this.queue.splice(this.head, 0, unit);
     this.taken.splice(this.head, 0, false);
+    // Every position after the head moved: index again (a worker died; this is rare).
+    this.positions.clear();
+    this.cursors.clear();
+    this.queue.forEach((u, i) => this.index(u, i));
     this.left++;
     for (const f of filesOf(unit)) this.pendingByFile.set(f, (this.pendingByFile.get(f) ?? 0) + 1);
   }
@@ -240,8 +246,26 @@ export class Scheduler {
     return n;
   }
 
-  private pick(hasFile: (file: string) => boolean): Unit | undefined {
-    const found = this.peek(hasFile);
+  private index(unit: Unit, position: number): void {
+    for (const f of filesOf(unit)) {
+      const list = this.positions.get(f);
+      if (list) list.push(position);
+      else this.positions.set(f, [position]);
+    }
+  }
+
+  /** The queue position of `file`'s first unit not yet handed out. */
+  private firstOf(file: string): number | undefined {
+    const list = this.positions.get(file);
+    if (!list) return undefined;
+    let at = this.cursors.get(file) ?? 0;
+    while (at < list.length && this.taken[list[at]]) at++;
+    this.cursors.set(file, at);
+    return list[at];
+  }
+
+  private pick(held: ReadonlySet<string>): Unit | undefined {
+    const found = this.peek(held);
     if (!found) return undefined;
     this.take(found.index);
     return found.unit;
@@ -252,17 +276,27 @@ export class Scheduler {
     return this.queue[this.head];
   }
 
-  private peek(hasFile: (file: string) => boolean): { unit: Unit; index: number } | undefined {
+  /**
+   * The head of the queue, or the first unit of a file the worker has imported (`prefer` first:
+   * the file a chunk is being filled from) anywhere in the queue: a file
+   * imported by one worker is not imported again by another while that one can run it. Affinity
+   * must not undo LPT: only a unit at least half as long as the head may jump it; a lead unit
+   * only gives way to another lead. A queue kept in order (a shuffled stress run) has no affinity.
+   */
+  private peek(held: ReadonlySet<string>, prefer?: string): { unit: Unit; index: number } | undefined {
     const headUnit = this.peekHead();
     if (!headUnit) return undefined;
-    const end = Math.min(this.queue.length, this.head + this.window);
-    // Affinity must not undo LPT: only a unit at least half as long as the head may jump it;
-    // a lead unit only gives way to another lead (one of a file the worker already imported).
-    for (let i = this.head; i < end; i++) {
-      const u = this.queue[i];
-      if (!this.taken[i] && hasFile(u.file) && (headUnit.lead ? u.lead : u.estimate >= headUnit.estimate / 2)) return { unit: u, index: i };
+    const head = { unit: headUnit, index: this.head };
+    if (this.opts.keepOrder || held.has(headUnit.file) || headUnit.file === prefer) return head;
+    const fits = (i: number | undefined): i is number => i !== undefined && (headUnit.lead ? this.queue[i].lead === true : this.queue[i].estimate >= headUnit.estimate / 2);
+    const preferred = prefer === undefined ? undefined : this.firstOf(prefer);
+    if (fits(preferred)) return { unit: this.queue[preferred], index: preferred };
+    let best: number | undefined;
+    for (const file of held) {
+      const i = this.firstOf(file);
+      if (fits(i) && (best === undefined || i < best)) best = i;
     }
-    return { unit: headUnit, index: this.head };
+    return best === undefined ? head : { unit: this.queue[best], index: best };
   }
 
   private take(index: number): void {

@@ -108,7 +108,7 @@ function simulate(
   const held = (w: number) => queues[w].flat().reduce((sum, i) => sum + i.estimate, 0);
   const pull = (w: number) => {
     while (sched.wantsMore(queues[w].length, held(w))) {
-      const chunk = sched.next(() => false);
+      const chunk = sched.next(new Set());
       if (!chunk.length) break;
       queues[w].push(chunk);
     }
@@ -168,7 +168,7 @@ describe('Scheduler', () => {
     const metas = Array.from({ length: 400 }, (_, i) => meta(`a.test.ts::t${i}`));
     const sched = new Scheduler(buildUnits(metas, { dist: 'load', count: 1, durations: new Map() }), { workers: 2 });
     const sizes: number[] = [];
-    for (let chunk = sched.next(() => false); chunk.length; chunk = sched.next(() => false)) sizes.push(chunk.length);
+    for (let chunk = sched.next(new Set()); chunk.length; chunk = sched.next(new Set())) sizes.push(chunk.length);
     assert.equal(sizes.reduce((a, b) => a + b, 0), 400);
     assert.ok(sizes[0] > 10, `first chunk ${sizes[0]}`);
     assert.ok(sizes[0] <= 64, 'chunks are capped');
@@ -176,12 +176,26 @@ describe('Scheduler', () => {
     assert.ok(sizes.every((s, i) => i === 0 || s <= sizes[i - 1]), `sizes shrink: ${sizes.join(',')}`);
   });
 
-  test('prefers a unit from a file the worker already imported, within the window', () => {
+  test('a worker gets units of a file it already imported, however far down the queue, and fills a chunk from that file', () => {
+    // 100 equal tests of a.test.ts, then 100 of b.test.ts: the worker that imported b while
+    // collecting starts on b, not on a (which it would have to import as well).
+    const metas = [...Array.from({ length: 100 }, (_, i) => meta(`a.test.ts::${i}`)), ...Array.from({ length: 100 }, (_, i) => meta(`b.test.ts::${i}`))];
+    const sched = new Scheduler(buildUnits(metas, { dist: 'load', count: 1, durations: new Map() }), { workers: 2 });
+    const forB = sched.next(new Set(['b.test.ts']));
+    assert.ok(forB.length > 1, `a chunk: ${forB.length}`);
+    assert.ok(forB.every((i) => i.test.file === 'b.test.ts'), forB.map((i) => i.test.id).join(', '));
+    const forA = sched.next(new Set(['a.test.ts']));
+    assert.ok(forA.every((i) => i.test.file === 'a.test.ts'), forA.map((i) => i.test.id).join(', '));
+    // A worker that imported nothing takes from the head; so does one whose files are all handed out.
+    assert.equal(sched.next(new Set())[0].test.file, 'a.test.ts');
+  });
+
+  test('prefers a unit from a file the worker already imported', () => {
     const metas = [meta('a.test.ts::1'), meta('b.test.ts::1'), meta('a.test.ts::2'), meta('b.test.ts::2')];
     const sched = new Scheduler(buildUnits(metas, { dist: 'load', count: 1, durations: new Map() }), { workers: 2, maxChunk: 1 });
-    assert.equal(sched.next((f) => f === 'b.test.ts')[0].test.id, 'b.test.ts::1');
-    assert.equal(sched.next((f) => f === 'b.test.ts')[0].test.id, 'b.test.ts::2');
-    assert.equal(sched.next((f) => f === 'b.test.ts')[0].test.id, 'a.test.ts::1');
+    assert.equal(sched.next(new Set(['b.test.ts']))[0].test.id, 'b.test.ts::1');
+    assert.equal(sched.next(new Set(['b.test.ts']))[0].test.id, 'b.test.ts::2');
+    assert.equal(sched.next(new Set(['b.test.ts']))[0].test.id, 'a.test.ts::1');
   });
 
   test('affinity never lets a much shorter unit jump a long one', () => {
@@ -191,16 +205,16 @@ describe('Scheduler', () => {
       ['b.test.ts::short', 10],
     ]);
     const sched = new Scheduler(buildUnits(metas, { dist: 'load', count: 1, durations }), { workers: 2, maxChunk: 1 });
-    assert.equal(sched.next((f) => f === 'b.test.ts')[0].test.id, 'a.test.ts::long');
+    assert.equal(sched.next(new Set(['b.test.ts']))[0].test.id, 'a.test.ts::long');
   });
 
   test('pendingFor counts units of a file not yet handed out', () => {
     const metas = [meta('a.test.ts::1'), meta('a.test.ts::2'), meta('b.test.ts::1')];
     const sched = new Scheduler(buildUnits(metas, { dist: 'load', count: 1, durations: new Map() }), { workers: 1, maxChunk: 1 });
     assert.equal(sched.pendingFor('a.test.ts'), 2);
-    sched.next(() => false);
-    sched.next(() => false);
-    sched.next(() => false);
+    sched.next(new Set());
+    sched.next(new Set());
+    sched.next(new Set());
     assert.equal(sched.pendingFor('a.test.ts'), 0);
     assert.equal(sched.remainingUnits, 0);
   });
@@ -208,12 +222,12 @@ describe('Scheduler', () => {
   test('requeued items come out next; clear drops everything and counts it', () => {
     const metas = [meta('a.test.ts::1'), meta('a.test.ts::2'), meta('a.test.ts::3')];
     const sched = new Scheduler(buildUnits(metas, { dist: 'load', count: 1, durations: new Map() }), { workers: 1, maxChunk: 1 });
-    const first = sched.next(() => false);
+    const first = sched.next(new Set());
     sched.requeue(first);
     assert.equal(sched.pendingFor('a.test.ts'), 3);
-    assert.deepEqual(sched.next(() => false), first);
+    assert.deepEqual(sched.next(new Set()), first);
     assert.equal(sched.clear(), 2);
-    assert.deepEqual(sched.next(() => false), []);
+    assert.deepEqual(sched.next(new Set()), []);
   });
 });
 
@@ -277,10 +291,10 @@ describe('watch runs: a quick first result', () => {
     ]);
     const sched = new Scheduler(buildUnits([...d.keys()].map((id) => meta(id)), { dist: 'load', count: 1, durations: d }), { workers: 2, quickStart: true });
     // Plain affinity would let the slow test of an imported file jump the short head; not a lead.
-    assert.deepEqual(sched.next((f) => f === 'api.test.ts' || f === 'c.test.ts').map((i) => i.test.id), ['c.test.ts::short']);
+    assert.deepEqual(sched.next(new Set(['api.test.ts', 'c.test.ts'])).map((i) => i.test.id), ['c.test.ts::short']);
     assert.equal(sched.wantsMore(1, 2), false, 'a worker holding work leaves the next lead to an idle one');
-    assert.deepEqual(sched.next((f) => f === 'api.test.ts').map((i) => i.test.id), ['b.test.ts::short']);
+    assert.deepEqual(sched.next(new Set(['api.test.ts'])).map((i) => i.test.id), ['b.test.ts::short']);
     assert.equal(sched.wantsMore(1, 1), true, 'no lead left: prefetching as usual');
-    assert.deepEqual(sched.next(() => false).map((i) => i.test.id), ['api.test.ts::slow']);
+    assert.deepEqual(sched.next(new Set()).map((i) => i.test.id), ['api.test.ts::slow']);
   });
 });
