@@ -292,9 +292,15 @@ export class Scheduler {
     const preferred = prefer === undefined ? undefined : this.firstOf(prefer);
     if (fits(preferred)) return { unit: this.queue[preferred], index: preferred };
     let best: number | undefined;
-    for (const file of held) {
+    const consider = (file: string) => {
       const i = this.firstOf(file);
       if (fits(i) && (best === undefined || i < best)) best = i;
+    };
+    // The worker's files that still have work: walk whichever of the two sets is smaller.
+    if (held.size <= this.pendingByFile.size) {
+      for (const file of held) if (this.pendingByFile.has(file)) consider(file);
+    } else {
+      for (const file of this.pendingByFile.keys()) if (held.has(file)) consider(file);
     }
     return best === undefined ? head : { unit: this.queue[best], index: best };
   }
@@ -304,7 +310,12 @@ export class Scheduler {
     this.taken[index] = true;
     this.left--;
     this.estimateLeft -= unit.estimate;
-    for (const f of filesOf(unit)) this.pendingByFile.set(f, (this.pendingByFile.get(f) ?? 1) - 1);
+    for (const f of filesOf(unit)) {
+      const left = (this.pendingByFile.get(f) ?? 1) - 1;
+      // Only files with work left stay: the affinity search walks them.
+      if (left > 0) this.pendingByFile.set(f, left);
+      else this.pendingByFile.delete(f);
+    }
   }
 }
 
