@@ -1,5 +1,6 @@
-// Worker processes gw0..gwN-1: started as many at a time as there are cores, spoken to through the
-// protocol module, and replaced under the same name when one dies, so a lane keeps its identity across restarts.
+// Worker processes gw0..gwN-1: started as many at a time as there are cores, spoken to through
+// the protocol module, and replaced under the same name when one dies, so a lane keeps its
+// identity across restarts.
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -101,9 +102,10 @@ export class Pool {
   private total = 0;
   /**
    * Workers booting at once. Forked all together, eight workers on two cores share them and all
-   * come up late (on the sleep suite, -n 8: the first ready at ~300 ms, the last at ~600 ms);
-   * as many at a time as there are cores, the first is up at ~180 ms and each lane takes work as
-   * it joins, so the run ends sooner. A launch past the limit waits for a boot to finish.
+   * come up late (on the sleep suite, -n 8: the first ready at ~300 ms, the last at ~860 ms);
+   * as many at a time as there are cores, the first is up at ~190 ms and the last at ~600 ms,
+   * and each lane takes work as it joins, so the run ends sooner. A launch past the limit waits
+   * for a boot to finish.
    */
   private readonly bootSlots = Math.max(1, availableParallelism());
   private booting = 0;
