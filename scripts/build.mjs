@@ -79,6 +79,9 @@ await build({
     spare: 'src/core/spare.ts',
     'ts-hooks': 'src/runtime/ts-hooks.ts',
     'register-ts': 'src/runtime/register-ts.ts',
+    // What `import … from 'vitest'` and '@jest/globals' give a test file in a worker (ts-hooks.ts).
+    'compat-vitest': 'src/compat/vitest.ts',
+    'compat-jest': 'src/compat/jest-globals.ts',
   },
   outdir: 'dist',
   bundle: true,

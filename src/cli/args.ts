@@ -28,6 +28,10 @@ export interface CliRequest {
   maxWorkerRestart?: number;
   ci: boolean;
   config?: string;
+  /** `--exclude GLOB`, repeatable, as Vitest has it: added to the config's exclude. */
+  exclude: string[];
+  /** `--project NAME`, repeatable: the Vitest or Jest projects to run (all when none). */
+  project: string[];
   /** run: a file for the JSON report; list: '' prints JSON to stdout. */
   json?: string;
   junit?: string;
@@ -103,6 +107,8 @@ export async function parseArgs(argv: string[], version: string): Promise<CliReq
     .option('reporter', { type: 'string', requiresArg: true, choices: ['lines', 'github'], describe: 'github adds workflow annotations (default when GITHUB_ACTIONS=true)' })
     .option('ci', { type: 'boolean', default: false, describe: 'headless: plain lines, no prompts (also whenever stdout is not a terminal)' })
     .option('config', { alias: 'c', type: 'string', requiresArg: true, describe: 'path to a qa config file' })
+    .option('exclude', { type: 'string', array: true, requiresArg: true, describe: 'leave out test files matching GLOB (repeatable)' })
+    .option('project', { type: 'string', array: true, requiresArg: true, describe: 'run only this Vitest/Jest project (repeatable)' })
     .strict()
     .help('help')
     .alias('help', 'h')
@@ -161,6 +167,8 @@ export async function parseArgs(argv: string[], version: string): Promise<CliReq
     maxWorkerRestart: parsed['max-worker-restart'] === undefined ? undefined : wholeNumber('--max-worker-restart', 0)(parsed['max-worker-restart']),
     ci: Boolean(parsed.ci),
     config: parsed.config as string | undefined,
+    exclude: ((parsed.exclude as string[] | undefined) ?? []).map(String),
+    project: ((parsed.project as string[] | undefined) ?? []).map(String),
     json: parsed.json as string | undefined,
     junit: parsed.junit as string | undefined,
     reporter: (parsed.reporter as 'lines' | 'github' | undefined) ?? (process.env.GITHUB_ACTIONS === 'true' ? 'github' : 'lines'),

@@ -19,6 +19,7 @@ import type { StressVerdict } from '../core/stress.js';
 import type { WatchController } from '../watch/controller.js';
 import { parseArgs, type CliRequest } from './args.js';
 import { dropOutputOnClosedPipe } from './closed-pipe.js';
+import { readCompat, type CompatRun } from './compat.js';
 import { loadConfig } from './config.js';
 
 const here = (file: string) => new URL(`./${file}`, import.meta.url);
@@ -34,7 +35,7 @@ function configuredOptions(req: CliRequest, config: QaConfig): ConfiguredOptions
   const configured = config.workers === undefined || config.workers === 'auto' ? availableParallelism() : config.workers;
   return {
     include: config.include ?? DEFAULT_INCLUDE,
-    exclude: [...DEFAULT_EXCLUDE, ...(config.exclude ?? [])],
+    exclude: [...DEFAULT_EXCLUDE, ...(config.exclude ?? []), ...req.exclude],
     workers: req.workers ?? configured,
     dist: req.dist ?? config.dist ?? 'load',
     timeout: req.timeout ?? config.timeout ?? 30_000,
@@ -45,10 +46,11 @@ function configuredOptions(req: CliRequest, config: QaConfig): ConfiguredOptions
   };
 }
 
-function sessionOptions(req: CliRequest, root: string, config: QaConfig): SessionOptions {
+function sessionOptions(req: CliRequest, root: string, config: QaConfig, compat: CompatRun | undefined): SessionOptions {
   return {
     root,
     ...configuredOptions(req, config),
+    ...(compat ? { compat: compat.compat, timeout: req.timeout ?? compat.timeout } : {}),
     paths: req.paths,
     ids: req.ids,
     count: req.count,
@@ -118,8 +120,8 @@ async function stress(session: Session, req: CliRequest, out: Writer): Promise<n
   return summary.exitCode;
 }
 
-async function headless(session: Session, req: CliRequest): Promise<number> {
-  const reporter = new LineReporter(process.stdout, { color: colorWanted(process.stdout), version, warnings: session.warnings });
+async function headless(session: Session, req: CliRequest, configSource: string | undefined): Promise<number> {
+  const reporter = new LineReporter(process.stdout, { color: colorWanted(process.stdout), version, warnings: session.warnings, configSource });
   session.on(reporter.onEvent);
   let interrupts = 0;
   let lastInterrupt = 0;
@@ -212,10 +214,13 @@ async function main(): Promise<number> {
   dropOutputOnClosedPipe(process.stdout, process.stderr);
   const req = await parseArgs(process.argv.slice(2), version);
   if (!req) return EXIT.ok;
-  const { root, config } = await loadConfig(process.cwd(), req.config, here('ts-hooks.js').href);
+  const { root, config, source } = await loadConfig(process.cwd(), req.config, here('ts-hooks.js').href);
+  // No qa config: a Vitest or Jest project runs by its own config.
+  const compat = source ? undefined : await readCompat(root, here('ts-hooks.js').href, req.project, req.exclude);
+  if (req.project.length && !compat) throw new UsageError('--project picks Vitest or Jest projects, and no Vitest or Jest config was found');
   const watching = req.command === 'watch';
   const tui = wantsTui(req);
-  const session = new Session({ ...sessionOptions(req, root, config), keepWorkers: tui || watching, watch: watching });
+  const session = new Session({ ...sessionOptions(req, root, config, compat), keepWorkers: tui || watching, watch: watching });
   try {
     if (req.command === 'list') {
       if (req.json) throw new UsageError('qa list --json prints to stdout and takes no file name');
@@ -230,7 +235,7 @@ async function main(): Promise<number> {
       const mode = req.command === 'stress' ? ({ mode: 'stress', stress: req.stress, reproduce } as const) : ({ mode: 'run' } as const);
       return await runTui(session, { version, warnings: session.warnings, ...mode });
     }
-    return await headless(session, req);
+    return await headless(session, req, compat?.source);
   } finally {
     await session.close();
   }

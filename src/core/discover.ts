@@ -4,7 +4,7 @@ import { relative, resolve, sep } from 'node:path';
 import fg from 'fast-glob';
 import { UsageError } from './errors.js';
 
-export const DEFAULT_INCLUDE = ['**/*.{test,spec}.{ts,mts,js,mjs}'];
+export const DEFAULT_INCLUDE = ['**/*.{test,spec}.{ts,mts,cts,tsx,js,mjs,cjs,jsx}'];
 export const DEFAULT_EXCLUDE = ['**/node_modules/**', '**/dist/**', '**/.git/**', '**/.qa/**'];
 
 export interface DiscoverOptions {
@@ -13,6 +13,8 @@ export interface DiscoverOptions {
   exclude: string[];
   /** Files or folders from the command line (ids already split off); empty = everything. */
   paths: string[];
+  /** Finds the files instead of the include/exclude globs (a Vitest or Jest config's own rules). */
+  list?: () => Promise<string[]>;
 }
 
 export function toPosix(p: string): string {
@@ -21,7 +23,7 @@ export function toPosix(p: string): string {
 
 /** Test files as root-relative posix paths, sorted for a stable order. */
 export async function discover(opts: DiscoverOptions): Promise<string[]> {
-  const all = await fg(opts.include, { cwd: opts.root, ignore: opts.exclude, onlyFiles: true, dot: false });
+  const all = opts.list ? await opts.list() : await fg(opts.include, { cwd: opts.root, ignore: opts.exclude, onlyFiles: true, dot: false });
   if (opts.paths.length === 0) return all.sort();
   const wanted = opts.paths.map((p) => {
     const abs = resolve(opts.root, p);

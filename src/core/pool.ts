@@ -1,6 +1,7 @@
 // Worker processes gw0..gwN-1: started as many at a time as there are cores, spoken to through
 // the protocol module, and replaced under the same name when one dies, so a lane keeps its
 // identity across restarts.
+import type { WorkerCompat } from '../compat/worker-settings.js';
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -17,6 +18,8 @@ export interface PoolOptions {
   /** `--import` module that registers the TypeScript hooks, when the run needs them. */
   tsHooks?: string;
   env?: Record<string, string>;
+  /** A Vitest or Jest project's settings for the workers. */
+  compat?: WorkerCompat;
 }
 
 export interface PoolListener {
@@ -177,6 +180,7 @@ export class Pool {
       },
       cwd: this.opts.root,
       imports: this.opts.tsHooks ? [this.opts.tsHooks] : [],
+      ...(this.opts.compat ? { compat: this.opts.compat } : {}),
     };
     void booted.then(() => proc.connected && proc.send(init));
     const worker = new WorkerHandle(id, proc, restarts, progressFile);

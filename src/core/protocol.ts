@@ -1,5 +1,6 @@
 // The controller <-> worker protocol: the only thing both sides share. Small, versioned, and
 // batched on the worker side so tiny tests never cost one IPC round trip each.
+import type { WorkerCompat } from '../compat/worker-settings.js';
 import type { ErrorInfo, TestMeta, TestOutcome } from './types.js';
 
 export const PROTOCOL_VERSION = 3;
@@ -82,4 +83,6 @@ export interface WorkerInit {
   cwd: string;
   /** Modules to import first: the module hooks (TypeScript, watch) register themselves there. */
   imports: string[];
+  /** A Vitest or Jest project: its setup files, globals and mock settings per project. */
+  compat?: WorkerCompat;
 }

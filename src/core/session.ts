@@ -1,6 +1,8 @@
 // The one object every frontend drives: discover → collect (in workers) → select → schedule → run,
 // emitting a single RunEvent stream. It knows nothing about how events are shown.
 import { performance } from 'node:perf_hooks';
+import type { AliasRule } from '../compat/config-model.js';
+import type { WorkerCompat } from '../compat/worker-settings.js';
 import { collectPhase, type PhaseHandlers } from './collector.js';
 import { discover } from './discover.js';
 import { ImportGraph } from './graph.js';
@@ -54,6 +56,16 @@ export interface SessionOptions {
   watch?: boolean;
   workerScript: string;
   tsHooks: string;
+  /** A Vitest or Jest project run as it is: its files, setup, aliases and env. */
+  compat?: SessionCompat;
+}
+
+export interface SessionCompat {
+  worker: Omit<WorkerCompat, 'fileProject'>;
+  /** Every test file the project's runner would run, with the index of its project. */
+  list: () => Promise<Array<{ file: string; project: number }>>;
+  alias: AliasRule[];
+  env: Record<string, string>;
 }
 
 /** What one run may change from the session's options: the TUI's filters, reruns and loops. */
@@ -71,7 +83,7 @@ export type Listener = (event: RunEvent) => void;
 /** How a special run (stress) turns the selected tests into units instead of the usual way. */
 type PlanHook = (chosen: TestMeta[], durations: ReadonlyMap<string, number>) => { units: Unit[]; keepOrder?: boolean; refill?: () => Unit[] | undefined };
 
-const TS_FILE = /\.(ts|mts)$/;
+const TS_FILE = /\.([cm]?ts|tsx|jsx)$/;
 const NO_PHASE: PhaseHandlers = { joined() {}, items() {}, exit() {}, cancel() {} };
 
 export class Session {
@@ -343,7 +355,20 @@ export class Session {
       include: o.include,
       exclude: o.exclude,
       paths: [...o.paths, ...o.ids.map((id) => id.slice(0, id.indexOf('::')))],
+      ...(o.compat ? { list: () => this.compatFiles(o.compat!) } : {}),
     });
+  }
+
+  /** Root-relative file → project, when a compat config has more than one project. */
+  private fileProject: Record<string, number> | undefined;
+
+  private async compatFiles(compat: SessionCompat): Promise<string[]> {
+    const found = await compat.list();
+    const files = new Map<string, number>();
+    // A file two projects claim runs in the first (qa collects a file once per worker).
+    for (const { file, project } of found) if (!files.has(file)) files.set(file, project);
+    this.fileProject = compat.worker.projects.length > 1 ? Object.fromEntries(files) : undefined;
+    return [...files.keys()];
   }
 
   private async startPool(n: number, files: string[]): Promise<Lanes> {
@@ -357,8 +382,12 @@ export class Session {
         root: this.opts.root,
         timeout: this.opts.timeout,
         workerScript: this.opts.workerScript,
-        tsHooks: this.opts.watch || files.some((f) => TS_FILE.test(f)) ? this.opts.tsHooks : undefined,
-        ...(this.opts.watch ? { env: { QA_WATCH: '1' } } : {}),
+        tsHooks: this.opts.watch || this.opts.compat || files.some((f) => TS_FILE.test(f)) ? this.opts.tsHooks : undefined,
+        env: {
+          ...(this.opts.watch ? { QA_WATCH: '1' } : {}),
+          ...(this.opts.compat ? { ...this.opts.compat.env, QA_ALIAS: JSON.stringify(this.opts.compat.alias) } : {}),
+        },
+        ...(this.opts.compat ? { compat: { ...this.opts.compat.worker, ...(this.fileProject ? { fileProject: this.fileProject } : {}) } } : {}),
       },
       {
         items: (w, items) => {

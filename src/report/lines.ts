@@ -37,7 +37,7 @@ export class LineReporter {
 
   constructor(
     private out: Writer,
-    private opts: { color: boolean; version: string; warnings?: readonly string[] },
+    private opts: { color: boolean; version: string; warnings?: readonly string[]; configSource?: string },
   ) {
     this.p = paint(opts.color);
   }
@@ -62,6 +62,7 @@ export class LineReporter {
         const des = event.deselected ? `, ${event.deselected} deselected` : '';
         this.line(
           this.p.bold(`qa ${this.opts.version}`) +
+            (this.opts.configSource ? ` · ${safe(this.opts.configSource)}` : '') +
             ` · ${event.workers} worker${event.workers === 1 ? '' : 's'} · --dist ${event.dist} · ${event.tests} test${event.tests === 1 ? '' : 's'} in ${event.files} file${event.files === 1 ? '' : 's'}${des}`,
         );
         break;

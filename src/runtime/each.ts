@@ -19,3 +19,20 @@ export function eachName(template: string, row: unknown, index: number): string 
 export function rowArgs(row: unknown): unknown[] {
   return Array.isArray(row) ? row : [row];
 }
+
+/**
+ * Jest's and Vitest's tagged-template tables: the first line names the columns
+ * (`a | b | expected`), the interpolated values fill the rows left to right.
+ */
+export function templateTable(strings: TemplateStringsArray, values: unknown[]): Array<Record<string, unknown>> {
+  const headings = strings[0].split('|').map((h) => h.trim()).filter(Boolean);
+  if (headings.length === 0) throw new TypeError('.each`…`: the first line of the table must name its columns, separated by |');
+  if (values.length % headings.length !== 0) {
+    throw new TypeError(`.each\`…\`: ${values.length} values do not fill rows of ${headings.length} columns (${headings.join(', ')})`);
+  }
+  const rows: Array<Record<string, unknown>> = [];
+  for (let i = 0; i < values.length; i += headings.length) {
+    rows.push(Object.fromEntries(headings.map((h, j) => [h, values[i + j]])));
+  }
+  return rows;
+}

@@ -10,8 +10,11 @@ import { workerId, type TestInfo } from './builtins.js';
 import { beginCapture, endCapture } from './capture.js';
 import { toErrorInfo } from './errors.js';
 import { expectHooks } from './expect-state.js';
+import { collectBodies } from './api.js';
 import { FixtureScopeCache, provideFixtures, type ScopeCaches } from './fixtures.js';
-import { collectState, newSuite, suiteChain, type SuiteNode, type TestNode } from './model.js';
+import { collectState, newSuite, suiteChain, type RunningTest, type SuiteNode, type TestNode } from './model.js';
+import { plugins } from './plugins.js';
+import { fileTimeout, TimeoutError, withTimeout } from './timeout.js';
 
 /** The test whose code started the current async work: an error escaping later is pinned on it. */
 export const testContext = new AsyncLocalStorage<string>();
@@ -19,6 +22,16 @@ export const testContext = new AsyncLocalStorage<string>();
 export interface HarnessOptions {
   root: string;
   defaultTimeout: number;
+  /**
+   * Before a test file is imported: the absolute paths of the modules to evaluate first, each time
+   * (a config's setupFiles); throws when the file cannot run here.
+   */
+  prepare?: (rel: string) => readonly string[];
+}
+
+/** Vitest's `ctx.skip()` inside a running test: the test ends as skipped, not failed. */
+class SkipSignal extends Error {
+  override name = 'SkipSignal';
 }
 
 /** A test under way, from its start to its result. */
@@ -29,6 +42,9 @@ interface Outcome {
   failed: boolean;
   error: unknown;
   caches: ScopeCaches;
+  running: RunningTest;
+  skipped: boolean;
+  fails: boolean;
 }
 
 function endOf(item: RunItem): Pick<WorkerTestEnd, 't' | 'id'> {
@@ -42,6 +58,8 @@ interface LoadedFile {
   /** Suites whose beforeAll hooks ran (in entry order), for afterAll at file-done. */
   entered: SuiteNode[];
   beforeAllErrors: Map<SuiteNode, unknown>;
+  /** Cleanup functions beforeAll hooks returned (Vitest), run with the afterAll hooks. */
+  beforeAllCleanups: Map<SuiteNode, Array<() => unknown>>;
   fixtures: FixtureScopeCache;
 }
 
@@ -52,6 +70,7 @@ export class Harness {
   private workerFixtures = new FixtureScopeCache();
   /** Serialises imports: collection state is global while a file evaluates. */
   private importing: Promise<unknown> = Promise.resolve();
+  private setupRuns = 0;
 
   constructor(private opts: HarnessOptions) {}
 
@@ -80,9 +99,16 @@ export class Harness {
   private async importFile(rel: string): Promise<LoadedFile> {
     const root = newSuite('', null);
     collectState.current = root;
+    fileTimeout.ms = undefined;
     beginCapture();
     try {
+      // Setup files are evaluated afresh for every test file, so their top-level hooks and
+      // side effects belong to that file, as in Vitest.
+      const setup = this.opts.prepare?.(rel) ?? [];
+      if (setup.length) this.setupRuns++;
+      for (const path of setup) await import(`${pathToFileURL(path).href}?qa-setup=${this.setupRuns}`);
       await import(pathToFileURL(resolve(this.opts.root, rel)).href);
+      await collectBodies(root);
     } finally {
       collectState.current = null;
       // Output printed while importing belongs to no test; let it through to the worker's stream.
@@ -124,14 +150,14 @@ export class Harness {
       }
     };
     walk(root, [], [], false, false);
-    return { rel, tests, metas, entered: [], beforeAllErrors: new Map(), fixtures: new FixtureScopeCache() };
+    return { rel, tests, metas, entered: [], beforeAllErrors: new Map(), beforeAllCleanups: new Map(), fixtures: new FixtureScopeCache() };
   }
 
   /** The test's own or its suites' timeout; undefined means the run's default (sent 12,000 times, it adds up). */
   private timeoutOf(test: TestNode): number | undefined {
     if (test.options.timeout !== undefined) return test.options.timeout;
     for (let s: SuiteNode | null = test.parent; s; s = s.parent) if (s.timeout !== undefined) return s.timeout;
-    return undefined;
+    return fileTimeout.ms;
   }
 
   /**
@@ -166,21 +192,38 @@ export class Harness {
       workerId,
     };
     collectState.info = info;
+    const running: RunningTest = { onFinished: [], onFailed: [], abort: new AbortController() };
+    collectState.test = running;
     expectHooks.reset(item.id);
     beginCapture();
-    const outcome: Outcome = { item, info, started: performance.now(), failed: false, error: undefined, caches: { test: new FixtureScopeCache(), file: file.fixtures, worker: this.workerFixtures } };
+    const outcome: Outcome = {
+      item,
+      info,
+      started: performance.now(),
+      failed: false,
+      error: undefined,
+      caches: { test: new FixtureScopeCache(), file: file.fixtures, worker: this.workerFixtures },
+      running,
+      skipped: false,
+      fails: test.fails === true,
+    };
     const fail = (err: unknown) => {
-      if (!outcome.failed) {
+      if (err instanceof SkipSignal) outcome.skipped = true;
+      else if (!outcome.failed) {
         outcome.failed = true;
         outcome.error = err;
       }
     };
+    for (const plugin of plugins) plugin.beforeTest?.(info);
     const timeout = meta.timeout ?? this.opts.defaultTimeout;
     const chain = suiteChain(test.parent);
     if (!plain(file, test, chain)) {
       return testContext
-        .run(item.id, () => withTimeout(this.body(file, test, chain, info, outcome.caches), timeout))
-        .catch(fail)
+        .run(item.id, () => withTimeout(this.body(file, test, chain, info, outcome), timeout))
+        .catch((err: unknown) => {
+          if (err instanceof TimeoutError) running.abort.abort(err);
+          fail(err);
+        })
         .then(() => this.finish(outcome, fail));
     }
     for (const suite of chain) if (!file.entered.includes(suite)) file.entered.push(suite);
@@ -196,16 +239,34 @@ export class Harness {
 
   /** After the test and its hooks: assertion counts, test-scoped fixtures, output, the result. */
   private finish(o: Outcome, fail: (err: unknown) => void): WorkerTestEnd | Promise<WorkerTestEnd> {
-    if (!o.failed) {
+    if (!o.failed && !o.skipped) {
       const assertionErrors = expectHooks.check();
       if (assertionErrors) fail(assertionErrors);
     }
-    o.info.status = o.failed ? 'failed' : 'passed';
-    if (o.caches.test.size > 0) {
-      return o.caches.test.teardown().then((errors) => {
-        for (const err of errors) fail(err);
+    for (const plugin of plugins) {
+      const err = plugin.afterTest?.(o.info, o.failed);
+      if (err !== undefined && !o.skipped) fail(err);
+    }
+    if (o.fails && !o.skipped) {
+      // test.fails: the failure was the point; a pass is the failure.
+      const passed = !o.failed;
+      o.failed = passed;
+      o.error = passed ? new Error('expected the test to fail (test.fails), but it passed') : undefined;
+    }
+    o.info.status = o.skipped ? 'skipped' : o.failed ? 'failed' : 'passed';
+    const { onFinished, onFailed } = o.running;
+    if (o.caches.test.size > 0 || onFinished.length > 0 || (o.failed && onFailed.length > 0)) {
+      return (async () => {
+        for (const cb of [...(o.failed ? onFailed : []), ...onFinished].reverse()) {
+          try {
+            await cb();
+          } catch (err) {
+            fail(err);
+          }
+        }
+        for (const err of await o.caches.test.teardown()) fail(err);
         return this.result(o);
-      });
+      })();
     }
     return this.result(o);
   }
@@ -214,7 +275,8 @@ export class Harness {
     const durationMs = performance.now() - o.started;
     const { stdout, stderr } = endCapture();
     collectState.info = null;
-    const end: WorkerTestEnd = { t: 'end', id: o.item.id, status: o.failed ? 'failed' : 'passed', durationMs: Math.round(durationMs * 1000) / 1000 };
+    collectState.test = null;
+    const end: WorkerTestEnd = { t: 'end', id: o.item.id, status: o.skipped ? 'skipped' : o.failed ? 'failed' : 'passed', durationMs: Math.round(durationMs * 1000) / 1000 };
     if (stdout) end.stdout = stdout;
     if (stderr) end.stderr = stderr;
     if (o.failed) end.error = toErrorInfo(o.error);
@@ -224,13 +286,14 @@ export class Harness {
     return end;
   }
 
-  private async body(file: LoadedFile, test: TestNode, chain: SuiteNode[], info: TestInfo, caches: ScopeCaches): Promise<void> {
+  private async body(file: LoadedFile, test: TestNode, chain: SuiteNode[], info: TestInfo, o: Outcome): Promise<void> {
     for (const suite of chain) {
       if (!file.entered.includes(suite)) {
         file.entered.push(suite);
         for (const hook of suite.hooks.beforeAll) {
           try {
-            await hook({ workerId });
+            const cleanup = await hook({ workerId });
+            if (typeof cleanup === 'function') file.beforeAllCleanups.set(suite, [...(file.beforeAllCleanups.get(suite) ?? []), cleanup as () => unknown]);
           } catch (err) {
             file.beforeAllErrors.set(suite, err);
             break;
@@ -240,30 +303,53 @@ export class Harness {
       const failedSetup = file.beforeAllErrors.get(suite);
       if (failedSetup !== undefined) throw failedSetup;
     }
-    const ctx = await provideFixtures(test.fixtures, test.uses, caches);
-    const hookCtx = { workerId, testInfo: info };
+    const ctx = Object.assign(this.contextOf(info, o), await provideFixtures(test.fixtures, test.uses, o.caches));
+    const hookCtx = Object.assign(this.contextOf(info, o), { workerId, testInfo: info });
     let error: unknown;
     let failed = false;
+    const cleanups: Array<() => unknown> = [];
     try {
-      for (const suite of chain) for (const hook of suite.hooks.beforeEach) await hook(hookCtx);
+      for (const suite of chain) {
+        for (const hook of suite.hooks.beforeEach) {
+          const cleanup = await hook(hookCtx);
+          if (typeof cleanup === 'function') cleanups.push(cleanup as () => unknown);
+        }
+      }
       await test.fn?.(ctx);
     } catch (err) {
       failed = true;
       error = err;
     }
-    for (const suite of [...chain].reverse()) {
-      for (const hook of suite.hooks.afterEach) {
-        try {
-          await hook(hookCtx);
-        } catch (err) {
-          if (!failed) {
-            failed = true;
-            error = err;
-          }
+    // What a beforeEach returned runs after the afterEach hooks, as in Vitest.
+    const after = [...chain].reverse().flatMap((suite) => suite.hooks.afterEach);
+    for (const hook of [...after, ...cleanups.reverse()]) {
+      try {
+        await hook(hookCtx);
+      } catch (err) {
+        if (!failed) {
+          failed = true;
+          error = err;
         }
       }
     }
     if (failed) throw error;
+  }
+
+  /** Vitest's test context: the task, `skip()`, `onTestFinished`/`onTestFailed`, the abort signal, and what plugins add (`expect`). */
+  private contextOf(info: TestInfo, o: Outcome): Record<string, unknown> {
+    const ctx: Record<string, unknown> = {
+      task: { name: info.name, id: info.id, file: { name: info.file, filepath: resolve(this.opts.root, info.file) }, suite: { name: info.suitePath.at(-1) ?? '' }, meta: {}, result: undefined },
+      // skip(), skip(note) or skip(condition, note)
+      skip: (...args: unknown[]) => {
+        const [condition, note] = args;
+        if (typeof condition !== 'boolean' || condition) throw new SkipSignal(typeof condition === 'string' ? condition : String(note ?? 'skipped'));
+      },
+      onTestFinished: (fn: () => unknown) => o.running.onFinished.push(fn),
+      onTestFailed: (fn: () => unknown) => o.running.onFailed.push(fn),
+      signal: o.running.abort.signal,
+    };
+    for (const plugin of plugins) if (plugin.context) Object.assign(ctx, plugin.context(info));
+    return ctx;
   }
 
   /** afterAll hooks (innermost first) and file fixtures of a file this worker is done with. */
@@ -279,7 +365,9 @@ export class Harness {
     const errors: unknown[] = [];
     for (const suite of file.entered.reverse()) {
       if (file.beforeAllErrors.has(suite)) continue;
-      for (const hook of suite.hooks.afterAll) {
+      // As in Vitest, what a beforeAll returned runs after the afterAll hooks.
+      const teardown = [...suite.hooks.afterAll, ...(file.beforeAllCleanups.get(suite) ?? []).reverse()];
+      for (const hook of teardown) {
         try {
           await hook({ workerId });
         } catch (err) {
@@ -289,6 +377,8 @@ export class Harness {
     }
     file.entered = [];
     file.beforeAllErrors.clear();
+    file.beforeAllCleanups.clear();
+    for (const plugin of plugins) plugin.afterFile?.();
     errors.push(...(await file.fixtures.teardown()));
     return errors.map(toErrorInfo);
   }
@@ -337,20 +427,4 @@ function containsOnly(suite: SuiteNode): boolean {
 
 function unique(xs: string[]): string[] {
   return xs.length < 2 ? xs : [...new Set(xs)];
-}
-
-class TimeoutError extends Error {
-  override name = 'TimeoutError';
-}
-
-/** Node's timers fire at once past this (about 24.8 days): a longer timeout is no timeout. */
-const LONGEST_TIMER_MS = 2 ** 31 - 1;
-
-function withTimeout(work: Promise<unknown>, ms: number): Promise<unknown> {
-  if (!(ms > 0) || ms > LONGEST_TIMER_MS) return work;
-  let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError(`timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -38,6 +38,14 @@ export interface TestOptions {
   group?: string;
   timeout?: number;
   reruns?: number;
+  /** Vitest's names for the same things, and its modifiers as options. */
+  retry?: number;
+  skip?: boolean;
+  only?: boolean;
+  todo?: boolean;
+  fails?: boolean;
+  concurrent?: boolean;
+  sequential?: boolean;
 }
 
 export interface SuiteOptions {
@@ -57,6 +65,11 @@ export interface SuiteNode {
   only: boolean;
   hooks: Hooks;
   children: Array<SuiteNode | TestNode>;
+  /**
+   * The describe body, until collection runs it: as in Vitest, bodies run once the module has
+   * finished evaluating, so a test may use a `const` declared further down the file.
+   */
+  body?: () => unknown;
 }
 
 export interface TestNode {
@@ -70,6 +83,8 @@ export interface TestNode {
   uses: string[] | null;
   mode: TestMode;
   only: boolean;
+  /** `test.fails` / Jest's `test.failing`: passes when the body fails. */
+  fails?: boolean;
   /** Filled in when collection finishes. */
   id: string;
 }
@@ -104,10 +119,18 @@ export function suiteChain(suite: SuiteNode): SuiteNode[] {
 interface RuntimeState {
   current: SuiteNode | null;
   info: TestInfo | null;
+  /** The running test's callbacks (`onTestFinished`, `onTestFailed`) and abort signal. */
+  test: RunningTest | null;
+}
+
+export interface RunningTest {
+  onFinished: Array<() => unknown>;
+  onFailed: Array<() => unknown>;
+  abort: AbortController;
 }
 const KEY = Symbol.for('qa-lanes.runtime');
 const g = globalThis as unknown as Record<symbol, RuntimeState | undefined>;
-export const collectState: RuntimeState = (g[KEY] ??= { current: null, info: null });
+export const collectState: RuntimeState = (g[KEY] ??= { current: null, info: null, test: null });
 
 export function currentSuite(what: string): SuiteNode {
   const suite = collectState.current;

@@ -1,20 +1,20 @@
-// Node module hooks that let workers (and the config loader) import TypeScript directly.
-// sucrase strips types without spawning anything and keeps line numbers, so stack traces point
-// at the right lines without source maps. Measured per worker start on this machine: hooks with
-// sucrase ~+45 ms over plain node, hooks with esbuild's transform ~+95 ms (it starts a service
-// process), tsx ~+120 ms; workers only load the hooks when the run has TypeScript files.
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// Node module hooks that let workers (and the config loader) import TypeScript, JSX and the
+// specifiers bundlers accept (bundler-resolve.ts), and that give test files importing 'vitest' or
+// '@jest/globals' qa's own versions of those modules. Measured per worker start on this machine:
+// hooks with sucrase ~+45 ms over plain node, with esbuild's transform ~+95 ms (it starts a
+// service process), tsx ~+120 ms.
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { MessagePort } from 'node:worker_threads';
-
-const TS_FILE = /\.(ts|mts)$/;
-const RELATIVE_JS = /^\.{1,2}\/.*\.(js|mjs)$/;
+import type { AliasRule } from '../compat/config-model.js';
+import { jsxOptions, projectResolver, type ProjectResolver } from './bundler-resolve.js';
+import { dropMissingReexports, exportNames } from './reexports.js';
+import { compile, transformsFor, withCommonJsNames, type JsxOptions } from './transform.js';
 
 type Next<A extends unknown[], R> = (...args: A) => Promise<R>;
+interface ResolveContext { parentURL?: string; conditions?: string[]; importAttributes?: Record<string, string> }
 interface ResolveResult { url: string; format?: string | null; shortCircuit?: boolean }
+interface LoadContext { format?: string | null; importAttributes?: Record<string, string> }
 interface LoadResult { format: string; source?: string | Buffer; shortCircuit?: boolean }
 
 /**
@@ -31,21 +31,38 @@ export interface WatchHookData {
   skip: string[];
 }
 
+export interface HookData {
+  watch?: WatchHookData;
+  /** Project root (a path); the config loader's hooks use the working directory. */
+  root?: string;
+  alias?: AliasRule[];
+  /** Bare specifier → URL of the module qa serves for it ('vitest' → qa's compat module). */
+  replace?: Record<string, string>;
+}
+
 let watch: WatchHookData | undefined;
+let resolver: ProjectResolver | undefined;
+let replace: Record<string, string> = {};
+let jsx: JsxOptions | undefined;
+let root = process.cwd();
 /** file URL (without query) → generation */
 const generations = new Map<string, number>();
 let pending: Array<[string, string]> = [];
 
-export function initialize(data: WatchHookData | undefined): void {
-  if (!data?.port) return;
-  watch = data;
-  data.port.on('message', (msg: { t: 'gen'; gen: number; urls: string[]; ack: number } | { t: 'flush'; ack: number }) => {
+export function initialize(data: HookData | undefined): void {
+  root = data?.root ?? root;
+  resolver = projectResolver(root, data?.alias ?? []);
+  replace = data?.replace ?? {};
+  const port = data?.watch?.port;
+  if (!port) return;
+  watch = data!.watch;
+  port.on('message', (msg: { t: 'gen'; gen: number; urls: string[]; ack: number } | { t: 'flush'; ack: number }) => {
     if (msg.t === 'gen') for (const u of msg.urls) generations.set(u, msg.gen);
     const edges = pending;
     pending = [];
-    data.port.postMessage({ t: 'ack', ack: msg.ack, edges });
+    port.postMessage({ t: 'ack', ack: msg.ack, edges });
   });
-  data.port.unref();
+  port.unref();
 }
 
 const bare = (url: string): string => {
@@ -54,6 +71,7 @@ const bare = (url: string): string => {
 };
 
 const IGNORED_DIR = /\/(node_modules|\.git|\.qa|dist)\//;
+const OWN = new URL('./', import.meta.url).href;
 
 function isProjectFile(url: string): boolean {
   if (!watch || !url.startsWith(watch.root)) return false;
@@ -61,21 +79,32 @@ function isProjectFile(url: string): boolean {
   return !watch.skip.some((s) => url.startsWith(s));
 }
 
-/** `import './util.js'` from TypeScript means util.ts, as tsc and bundlers read it. */
-export async function resolve(
-  specifier: string,
-  context: { parentURL?: string },
-  next: Next<[string, { parentURL?: string }], ResolveResult>,
-): Promise<ResolveResult> {
-  let result: ResolveResult;
-  try {
-    result = await next(specifier, context);
-  } catch (err) {
-    if (context.parentURL && TS_FILE.test(bare(context.parentURL)) && RELATIVE_JS.test(specifier)) {
-      const ts = specifier.replace(/\.js$/, '.ts').replace(/\.mjs$/, '.mts');
-      result = await next(ts, context);
-    } else throw err;
+/** Code the project wrote (not a package, not qa): where bundler-style imports are allowed. */
+const isSource = (url: string | undefined): url is string => !!url && url.startsWith('file:') && !url.includes('/node_modules/') && !url.startsWith(OWN);
+
+/** The real runner's own packages keep their own imports; everything else that names them gets qa's. */
+const RUNNER_PACKAGE = /\/node_modules\/(vitest|@vitest\/[^/]+|@jest\/[^/]+|jest-[^/]+)\//;
+
+async function resolveProject(specifier: string, context: ResolveContext, next: Next<[string, ResolveContext], ResolveResult>): Promise<ResolveResult> {
+  const served = replace[specifier];
+  if (served && !(context.parentURL && RUNNER_PACKAGE.test(context.parentURL))) return { url: served, shortCircuit: true };
+  const parent = context.parentURL;
+  if (!isSource(parent) || specifier.startsWith('node:')) return next(specifier, context);
+  const candidates = resolver!.candidates(specifier, fileURLToPath(bare(parent)));
+  for (const candidate of candidates) {
+    if (candidate.startsWith('/')) return { url: pathToFileURL(candidate).href, shortCircuit: true };
+    try {
+      return await next(candidate, context);
+    } catch {
+      // the next candidate, then the specifier as written
+    }
   }
+  // Node's own resolution, and its error naming the specifier the user wrote.
+  return next(specifier, context);
+}
+
+export async function resolve(specifier: string, context: ResolveContext, next: Next<[string, ResolveContext], ResolveResult>): Promise<ResolveResult> {
+  const result = await resolveProject(specifier, context, next);
   if (!watch || !result.url.startsWith('file:')) return result;
   const url = bare(result.url);
   if (!isProjectFile(url)) return result;
@@ -85,41 +114,53 @@ export async function resolve(
   return gen === undefined ? result : { ...result, url: `${url}?qa=${gen}` };
 }
 
-// Every worker imports the same files: the first one to strip a file leaves the result here, keyed
-// by content, and sucrase (a large module) is only loaded on a miss.
-const CACHE = join(tmpdir(), `qa-lanes-ts-${process.getuid?.() ?? 'user'}`, 'v1');
-type Transform = (typeof import('sucrase'))['transform'];
-let sucrase: Promise<Transform> | undefined;
-// sucrase is CommonJS: bundled, its exports may sit on `default`.
-const loadSucrase = async (): Promise<Transform> => {
-  const mod = (await import('sucrase')) as { transform?: Transform; default?: { transform: Transform } };
-  return mod.transform ?? mod.default!.transform;
-};
-
-async function strip(path: string, source: string): Promise<string> {
-  const key = createHash('sha1').update(path).update('\0').update(source).digest('hex');
-  const cached = join(CACHE, `${key}.js`);
-  try {
-    return await readFile(cached, 'utf8');
-  } catch {
-    // not cached yet
-  }
-  const transform = await (sucrase ??= loadSucrase());
-  const { code } = transform(source, { transforms: ['typescript'], filePath: path, disableESTransforms: true });
-  try {
-    await mkdir(CACHE, { recursive: true });
-    const tmp = `${cached}.${process.pid}.tmp`;
-    await writeFile(tmp, code);
-    await rename(tmp, cached);
-  } catch {
-    // A read-only or full temp dir only costs speed.
-  }
-  return code;
+function compiled(path: string, transforms: NonNullable<ReturnType<typeof transformsFor>>): Promise<string> {
+  return readFile(path, 'utf8').then((source) => compile(path, source, transforms, (jsx ??= jsxOptions(root)), !transforms.includes('imports')));
 }
 
-export async function load(url: string, context: { format?: string | null }, next: Next<[string, { format?: string | null }], LoadResult>): Promise<LoadResult> {
-  if (!url.startsWith('file:') || !TS_FILE.test(bare(url))) return next(url, context);
-  const path = fileURLToPath(url);
-  const source = await readFile(path, 'utf8');
-  return { format: 'module', source: await strip(path, source), shortCircuit: true };
+/** What a project module exports, read from its code; undefined for anything else (a package). */
+const exported = new Map<string, Promise<Set<string> | undefined>>();
+function exportsOf(specifier: string, importer: string): Promise<Set<string> | undefined> {
+  const file = resolver!.candidates(specifier, importer).find((c) => c.startsWith('/'));
+  if (!file || file.includes('/node_modules/')) return Promise.resolve(undefined);
+  let names = exported.get(file);
+  if (!names) {
+    // A cycle of `export *` reads as "anything": nothing is dropped on its account.
+    exported.set(file, Promise.resolve(new Set(['*'])));
+    const transforms = transformsFor(file);
+    names = (transforms ? compiled(file, transforms) : readFile(file, 'utf8'))
+      .then((code) => exportNames(code, (star) => exportsOf(star, file)))
+      .catch(() => undefined);
+    exported.set(file, names);
+  }
+  return names;
+}
+
+const STYLE = /\.(css|scss|sass|less|styl|stylus|pcss|postcss)$/;
+const ASSET = /\.(png|jpe?g|gif|svg|ico|webp|avif|bmp|woff2?|eot|ttf|otf|mp4|webm|mp3|wav|ogg|txt|md)$/;
+
+export async function load(url: string, context: LoadContext, next: Next<[string, LoadContext], LoadResult>): Promise<LoadResult> {
+  if (!url.startsWith('file:')) return next(url, context);
+  const path = fileURLToPath(bare(url));
+  const transforms = transformsFor(path);
+  if (transforms) {
+    const esm = !transforms.includes('imports');
+    const code = await compiled(path, transforms);
+    return { format: esm ? 'module' : 'commonjs', source: esm && transforms.includes('typescript') ? await dropMissingReexports(code, path, exportsOf) : code, shortCircuit: true };
+  }
+  if (!isSource(url)) return next(url, context);
+  // What a bundler makes of files that are not JavaScript: JSON without `with { type: 'json' }`,
+  // styles as nothing (CSS modules as their class names), assets as their path.
+  if (path.endsWith('.json') && context.importAttributes?.type !== 'json') {
+    return { format: 'module', source: `export default JSON.parse(${JSON.stringify(await readFile(path, 'utf8'))});`, shortCircuit: true };
+  }
+  if (STYLE.test(path)) {
+    const source = /\.module\.\w+$/.test(path) ? 'export default new Proxy({}, { get: (_, key) => key });' : "export default '';";
+    return { format: 'module', source, shortCircuit: true };
+  }
+  if (ASSET.test(path)) return { format: 'module', source: `export default ${JSON.stringify(path)};`, shortCircuit: true };
+  const result = await next(url, context);
+  // An ES module that also uses require, module.exports or __dirname, as babel-jest and Vitest allow.
+  if (result.format === 'module' && result.source !== undefined) return { ...result, source: withCommonJsNames(String(result.source)) };
+  return result;
 }

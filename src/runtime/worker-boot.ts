@@ -2,6 +2,7 @@
 // which worker this is; only then can the worker proper load, since its modules read their
 // environment (worker id, root, timeout) when they load, and module hooks must be registered
 // before the first test file is imported.
+import { setWorkerCompat } from '../compat/worker-settings.js';
 import type { WorkerInit } from '../core/protocol.js';
 
 if (!process.send) {
@@ -21,6 +22,7 @@ process.once('message', async (init: WorkerInit | { t: 'stop' }) => {
   process.on('message', hold);
   Object.assign(process.env, init.env);
   if (process.cwd() !== init.cwd) process.chdir(init.cwd);
+  setWorkerCompat(init.compat);
   for (const url of init.imports) await import(url);
   await import('./worker.js');
   process.off('message', hold);

@@ -9,13 +9,18 @@ import { toErrorInfo } from './errors.js';
 import { Harness, testContext } from './harness.js';
 import { bumpModules, takeImports, watching } from './hooks-port.js';
 import { collectState } from './model.js';
+import { prepareCompatFile, workerCompat } from '../compat/worker-settings.js';
 import { evictRequired, takeRequires, trackRequires } from './require-hook.js';
 
 const root = process.env.QA_ROOT ?? process.cwd();
+const compat = workerCompat();
 const harness = new Harness({
   root,
   defaultTimeout: Number(process.env.QA_TIMEOUT ?? 30000),
+  ...(compat ? { prepare: (rel: string) => prepareCompatFile(compat, rel) } : {}),
 });
+// Jest's globals always; Vitest's with `globals: true`.
+if (compat && (compat.flavor === 'jest' || compat.projects.some((p) => p.globals))) await (await import('../compat/globals.js')).installGlobals(compat.flavor);
 
 if (watching) trackRequires(root);
 

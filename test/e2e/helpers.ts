@@ -51,6 +51,19 @@ export function project(name: string | null, files: Record<string, string> = {})
   return dir;
 }
 
+/**
+ * Copies test/compat/<name> (a project written for Vitest or Jest) into a fresh temp dir and links
+ * qa-lanes and the named packages from this repository's node_modules, as an install would.
+ */
+export function compatProject(name: string, packages: string[]): string {
+  const dir = tempDir(`qa-compat-${name}-`);
+  cpSync(join(REPO_ROOT, 'test', 'compat', name), dir, { recursive: true });
+  mkdirSync(join(dir, 'node_modules'), { recursive: true });
+  symlinkSync(REPO_ROOT, join(dir, 'node_modules', 'qa-lanes'), 'dir');
+  for (const pkg of packages) symlinkSync(join(REPO_ROOT, 'node_modules', pkg), join(dir, 'node_modules', pkg), 'dir');
+  return dir;
+}
+
 export interface QaResult {
   code: number | null;
   signal: NodeJS.Signals | null;

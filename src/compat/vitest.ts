@@ -1,0 +1,41 @@
+// The module a test file gets for `import … from 'vitest'` inside a qa worker (the module hooks
+// serve it in place of the real package, whose runner cannot run outside Vitest): qa's test API in
+// Vitest's flavour, Vitest's own expect and spies.
+import { makeDescribe, makeHook, makeTestApi } from '../runtime/api.js';
+import { collectState } from '../runtime/model.js';
+import { addPlugin } from '../runtime/plugins.js';
+import { setTestTimeout } from '../runtime/timeout.js';
+import { afterFile, beforeEachTest } from './lifecycle.js';
+import { createVi } from './vi.js';
+import { assertType, beginTest, endTest, expect, expectTypeOf } from './vitest-expect.js';
+import { projectOf } from './worker-settings.js';
+
+export const test = makeTestApi<Record<string, any>>(new Map(), 'vitest');
+export const it = test;
+export const describe = makeDescribe();
+export const suite = describe;
+export const beforeAll = makeHook('beforeAll', 'vitest');
+export const afterAll = makeHook('afterAll', 'vitest');
+export const beforeEach = makeHook('beforeEach', 'vitest');
+export const afterEach = makeHook('afterEach', 'vitest');
+export const vi = createVi({ setConfig: (c) => setTestTimeout(c.testTimeout), resetConfig: () => setTestTimeout(undefined) });
+export const vitest = vi;
+export { expect, expectTypeOf, assertType };
+
+function running(what: string) {
+  const t = collectState.test;
+  if (!t) throw new Error(`${what}() can only be called while a test runs`);
+  return t;
+}
+export const onTestFinished = (fn: () => unknown): void => void running('onTestFinished').onFinished.push(fn);
+export const onTestFailed = (fn: () => unknown): void => void running('onTestFailed').onFailed.push(fn);
+
+addPlugin({
+  beforeTest(info) {
+    beforeEachTest(projectOf(info.file)?.mocks ?? {});
+    beginTest(info.name);
+  },
+  afterTest: () => endTest(),
+  afterFile,
+  context: () => ({ expect }),
+});

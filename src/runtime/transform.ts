@@ -1,0 +1,100 @@
+// What a project file becomes before Node evaluates it: types stripped, JSX compiled, and the
+// CommonJS names (`require`, `__dirname`…) that bundler-era test files use inside ES modules made
+// real. sucrase keeps every line where it was, so stack traces need no source map. Every worker
+// imports the same files: the first one to transform a file leaves the result on disk, keyed by
+// content and options, and sucrase (a large module) loads only on a miss.
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface JsxOptions {
+  runtime: 'automatic' | 'classic';
+  importSource: string;
+  pragma?: string;
+  pragmaFrag?: string;
+}
+
+type Sucrase = typeof import('sucrase');
+type Transform = Sucrase['transform'];
+type SucraseTransform = 'typescript' | 'jsx' | 'imports';
+
+const CACHE = join(tmpdir(), `qa-lanes-ts-${process.getuid?.() ?? 'user'}`, 'v2');
+let sucrase: Promise<Transform> | undefined;
+// sucrase is CommonJS: bundled, its exports may sit on `default`.
+const loadSucrase = async (): Promise<Transform> => {
+  const mod = (await import('sucrase')) as { transform?: Transform; default?: { transform: Transform } };
+  return mod.transform ?? mod.default!.transform;
+};
+
+/** The sucrase passes a file's extension asks for; undefined: the file is JavaScript Node reads as it is. */
+export function transformsFor(path: string): SucraseTransform[] | undefined {
+  if (/\.m?ts$/.test(path)) return ['typescript'];
+  if (path.endsWith('.tsx')) return ['typescript', 'jsx'];
+  if (path.endsWith('.jsx')) return ['jsx'];
+  if (path.endsWith('.cts')) return ['typescript', 'imports'];
+  return undefined;
+}
+
+async function cached(key: string, make: () => Promise<string>): Promise<string> {
+  const file = join(CACHE, `${key}.js`);
+  try {
+    return await readFile(file, 'utf8');
+  } catch {
+    // not cached yet
+  }
+  const code = await make();
+  try {
+    await mkdir(CACHE, { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    await writeFile(tmp, code);
+    await rename(tmp, file);
+  } catch {
+    // A read-only or full temp dir only costs speed.
+  }
+  return code;
+}
+
+export function compile(path: string, source: string, transforms: SucraseTransform[], jsx: JsxOptions, esm: boolean): Promise<string> {
+  const key = createHash('sha1').update(JSON.stringify([path, transforms, jsx, esm])).update('\0').update(source).digest('hex');
+  return cached(key, async () => {
+    const transform = await (sucrase ??= loadSucrase());
+    const { code } = transform(source, {
+      transforms,
+      filePath: path,
+      disableESTransforms: true,
+      jsxRuntime: jsx.runtime,
+      jsxImportSource: jsx.importSource,
+      ...(jsx.pragma ? { jsxPragma: jsx.pragma } : {}),
+      ...(jsx.pragmaFrag ? { jsxFragmentPragma: jsx.pragmaFrag } : {}),
+      production: true,
+    });
+    return esm ? withCommonJsNames(code) : code;
+  });
+}
+
+/** `__dirname` and friends in an ES module, as Vitest's module runner and Jest's CommonJS give them. */
+const SHIMS: Array<[RegExp, RegExp, string]> = [
+  [/\b__filename\b/, /\b(?:const|let|var|function|class)\s+__filename\b/, 'const __filename = __qaFileURLToPath(import.meta.url);'],
+  [/\b__dirname\b/, /\b(?:const|let|var|function|class)\s+__dirname\b/, 'const __dirname = __qaDirname(__qaFileURLToPath(import.meta.url));'],
+  [/\brequire\s*[(.]/, /\b(?:const|let|var|function|class)\s+require\b|import\s+require\b/, 'const require = __qaCreateRequire(import.meta.url);'],
+  [/\b(?:module\.exports|exports\.\w+\s*=)/, /\b(?:const|let|var|function|class)\s+(?:module|exports)\b/, 'var module = { exports: {} }, exports = module.exports;'],
+];
+
+/**
+ * Prepends the CommonJS names an ES module uses without declaring, on its first line so every
+ * other line keeps its number. A module that uses none is left as it is.
+ */
+export function withCommonJsNames(code: string): string {
+  const wanted = SHIMS.filter(([uses, declares]) => uses.test(code) && !declares.test(code)).map(([, , decl]) => decl);
+  if (wanted.length === 0) return code;
+  const prelude =
+    "import { createRequire as __qaCreateRequire } from 'node:module'; import { fileURLToPath as __qaFileURLToPath } from 'node:url'; import { dirname as __qaDirname } from 'node:path'; " +
+    wanted.join(' ');
+  // A hashbang must stay first; the prelude opens the second line instead.
+  if (code.startsWith('#!')) {
+    const nl = code.indexOf('\n');
+    return nl < 0 ? code : `${code.slice(0, nl + 1)}${prelude} ${code.slice(nl + 1)}`;
+  }
+  return `${prelude} ${code}`;
+}

@@ -1,0 +1,2 @@
+exports.sum = (a, b) => a + b;
+exports.later = (fn, ms) => setTimeout(fn, ms);

@@ -1,0 +1,3 @@
+export function later(fn: () => void, ms: number): void {
+  setTimeout(fn, ms);
+}

@@ -1,0 +1,2 @@
+export interface Draft { id: number }
+export const VERSION = 1;

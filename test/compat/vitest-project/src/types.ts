@@ -1,0 +1,2 @@
+export type { Pair } from './add';
+export { add } from './add.js';

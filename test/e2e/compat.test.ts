@@ -1,0 +1,102 @@
+// Vitest and Jest projects run unchanged: the fixture projects in test/compat/ run through the built
+// qa binary with no qa config, and where the real runner can run the same files (vitest and jest
+// are devDependencies), its verdict on every test is the one qa must reach.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import { assertExit, compatProject, explain, REPO_ROOT, runQa, tempDir } from './helpers.js';
+
+const run = promisify(execFile);
+
+type Verdicts = Map<string, string>;
+
+/** qa's verdict per test, keyed `file > describe > test` as the real runners' JSON names them. */
+function qaVerdicts(jsonFile: string): Verdicts {
+  const report = JSON.parse(readFileSync(jsonFile, 'utf8')) as { results: Array<{ id: string; status: string }> };
+  const status = (s: string) => (s === 'skipped' ? 'skipped' : s);
+  return new Map(report.results.map((r) => [r.id.split('::').join(' > '), status(r.status)]));
+}
+
+/** The real runner's verdicts from its `--json` output (Vitest and Jest share the format). */
+function runnerVerdicts(jsonFile: string, root: string): Verdicts {
+  const report = JSON.parse(readFileSync(jsonFile, 'utf8')) as {
+    testResults: Array<{ name: string; assertionResults: Array<{ ancestorTitles: string[]; title: string; status: string }> }>;
+  };
+  const status = (s: string) => (s === 'pending' ? 'skipped' : s);
+  const out: Verdicts = new Map();
+  for (const file of report.testResults) {
+    const rel = file.name.slice(root.length + 1);
+    for (const t of file.assertionResults) out.set([rel, ...t.ancestorTitles, t.title].join(' > '), status(t.status));
+  }
+  return out;
+}
+
+async function qaJson(dir: string, args: string[] = []): Promise<{ verdicts: Verdicts; stdout: string; code: number | null }> {
+  const json = join(tempDir('qa-compat-json-'), 'qa.json');
+  const r = await runQa(['run', '--json', json, ...args], { cwd: dir, timeoutMs: 60_000 });
+  assert.ok(r.code === 0 || r.code === 1, explain(r));
+  return { verdicts: qaVerdicts(json), stdout: r.stdout, code: r.code };
+}
+
+const sorted = (v: Verdicts) => [...v.entries()].sort(([a], [b]) => a.localeCompare(b));
+
+describe('a Vitest project, no qa config', () => {
+  test('same verdict on every test as vitest itself', async () => {
+    const dir = compatProject('vitest-project', ['vitest', 'vite']);
+    const own = join(tempDir('qa-compat-own-'), 'vitest.json');
+    await run(join(REPO_ROOT, 'node_modules', '.bin', 'vitest'), ['run', '--reporter=json', `--outputFile=${own}`], { cwd: dir }).catch(() => undefined);
+    const expected = runnerVerdicts(own, dir);
+    assert.ok(expected.size >= 25, `vitest reported ${expected.size} tests`);
+    const qa = await qaJson(dir);
+    assert.equal(qa.code, 1, qa.stdout);
+    // test.fails is `passed` for qa (the test did what it promised) and for Vitest's JSON too.
+    assert.deepEqual(sorted(qa.verdicts), sorted(expected));
+    assert.match(qa.stdout.split('\n')[0], /vitest\.config\.ts/);
+  });
+});
+
+describe('a Vitest project with globals and tsconfig paths', () => {
+  test('runs, with JSX, JSON imports and __dirname', async () => {
+    const dir = compatProject('paths-project', ['vitest', 'vite']);
+    const qa = await qaJson(dir);
+    assert.equal(qa.code, 0, qa.stdout);
+    assert.equal([...qa.verdicts.values()].filter((s) => s === 'passed').length, 6, qa.stdout);
+  });
+});
+
+describe('a Jest project (CommonJS), no qa config', () => {
+  test('same verdict as jest on the files jest can run; a file mixing import and require loads too', async () => {
+    const dir = compatProject('jest-project', ['jest']);
+    const own = join(tempDir('qa-compat-own-'), 'jest.json');
+    // Jest needs Babel for the ES import in mixed.test.js; qa does not. Jest judges the rest.
+    await run(join(REPO_ROOT, 'node_modules', '.bin', 'jest'), ['--json', `--outputFile=${own}`, '--testPathIgnorePatterns', 'mixed'], { cwd: dir }).catch(() => undefined);
+    const expected = runnerVerdicts(own, dir);
+    assert.equal(expected.size, 13);
+    const qa = await qaJson(dir);
+    const mixed = new Map([...qa.verdicts].filter(([id]) => id.startsWith('__tests__/mixed')));
+    const rest = new Map([...qa.verdicts].filter(([id]) => !id.startsWith('__tests__/mixed')));
+    assert.deepEqual(sorted(rest), sorted(expected));
+    assert.deepEqual([...mixed.values()], ['passed', 'passed'], qa.stdout);
+  });
+
+  test('--exclude leaves files out', async () => {
+    const dir = compatProject('jest-project', ['jest']);
+    const qa = await qaJson(dir, ['--exclude', '**/mixed*']);
+    assert.ok([...qa.verdicts.keys()].every((id) => !id.includes('mixed')), qa.stdout);
+  });
+});
+
+describe('what qa cannot do yet is named', () => {
+  test('vi.mock is a collection error naming the API and the file', async () => {
+    const dir = compatProject('vitest-project', ['vitest', 'vite']);
+    const json = join(tempDir('qa-compat-json-'), 'qa.json');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(dir, 'test', 'mocked.test.ts'), "import { test, vi } from 'vitest';\nvi.mock('../src/add');\ntest('x', () => {});\n");
+    const r = await runQa(['run', 'test/mocked.test.ts', '--json', json], { cwd: dir, timeoutMs: 60_000 });
+    assertExit(r, 1);
+    assert.match(r.stdout, /ERROR collecting test\/mocked\.test\.ts: .*`vi\.mock` is not supported/);
+  });
+});
