@@ -38,7 +38,7 @@ export function prepareCompatFile(compat: WorkerCompat, rel: string): readonly s
   const project = projectOf(rel);
   if (!project) return [];
   if (project.environment !== 'node') {
-    throw new UnsupportedApiError(`\`environment: '${project.environment}'\` (${compat.source}) is not supported by qa yet; only 'node' is`);
+    throw new UnsupportedApiError(`environment: '${project.environment}'`, `${compat.source} asks for it; only 'node' runs today`);
   }
   return project.setupFiles;
 }

@@ -6,7 +6,7 @@ import type { ErrorInfo } from '../core/types.js';
 // This file is bundled into qa's dist/ folder: any frame there is qa's own, wherever it is installed.
 const QA_DIST_URL = new URL('.', import.meta.url).href;
 const QA_DIST_PATH = fileURLToPath(QA_DIST_URL);
-const THIRD_PARTY = /node:internal|node_modules\/(expect|jest-|@jest|sucrase)/;
+const THIRD_PARTY = /node:internal|node:async_hooks|node_modules\/(expect|jest-|@jest|sucrase)/;
 const isInternal = (frame: string) => frame.includes(QA_DIST_URL) || frame.includes(QA_DIST_PATH) || THIRD_PARTY.test(frame);
 
 export function toErrorInfo(err: unknown): ErrorInfo {

@@ -10,6 +10,7 @@ import { Harness, testContext } from './harness.js';
 import { bumpModules, takeImports, watching } from './hooks-port.js';
 import { collectState } from './model.js';
 import { prepareCompatFile, workerCompat } from '../compat/worker-settings.js';
+import { resolveRequiresLikeBundlers } from './require-resolve.js';
 import { evictRequired, takeRequires, trackRequires } from './require-hook.js';
 
 const root = process.env.QA_ROOT ?? process.cwd();
@@ -19,6 +20,7 @@ const harness = new Harness({
   defaultTimeout: Number(process.env.QA_TIMEOUT ?? 30000),
   ...(compat ? { prepare: (rel: string) => prepareCompatFile(compat, rel) } : {}),
 });
+if (compat) resolveRequiresLikeBundlers(root, process.env.QA_ALIAS ? JSON.parse(process.env.QA_ALIAS) : []);
 // Jest's globals always; Vitest's with `globals: true`.
 if (compat && (compat.flavor === 'jest' || compat.projects.some((p) => p.globals))) await (await import('../compat/globals.js')).installGlobals(compat.flavor);
 
