@@ -198,6 +198,17 @@ describe('vi fake timers', () => {
     assert.equal(globalThis.Date, originalDate);
   });
 
+  it('setSystemTime with no time: the epoch under fake timers, the real present for Date alone', () => {
+    vi.useFakeTimers({ now: 5000 });
+    vi.setSystemTime();
+    assert.equal(Date.now(), 0);
+    vi.useRealTimers();
+    vi.setSystemTime();
+    assert.ok(Date.now() > Date.UTC(2024, 0, 1));
+    assert.notEqual(globalThis.Date, originalDate);
+    assert.throws(() => vi.setSystemTime('not a date'), TypeError);
+  });
+
   it('runAllTimers with an interval hits the loop limit as fake-timers reports it', () => {
     vi.useFakeTimers({ loopLimit: 50 });
     setInterval(() => {}, 10);
