@@ -14,10 +14,10 @@ let mode: ClockMode | undefined;
 /** Every API fake-timers can replace on this global, the base both runners filter their defaults from. */
 export const fakeableApis: readonly string[] = Object.keys(sinon.timers);
 
-// Captured before any clock exists so "real time" stays real while Date is faked.
-const realDateNow = Date.now;
 export type { FakeTimerInstallOpts, InstalledClock };
 
+// Captured before any clock exists so "real time" stays real while Date is faked.
+const realDateNow = Date.now;
 export function realNow(): number {
   return realDateNow();
 }

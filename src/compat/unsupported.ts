@@ -6,8 +6,8 @@ export class UnsupportedApiError extends Error {
   }
 }
 
-export function unsupported(api: string, detail?: string): (...args: unknown[]) => never {
+export function unsupported(api: string): (...args: unknown[]) => never {
   return () => {
-    throw new UnsupportedApiError(api, detail);
+    throw new UnsupportedApiError(api);
   };
 }

@@ -175,12 +175,13 @@ export function createVi(bridge: ViBridge) {
       return vi;
     },
     setSystemTime(time?: number | string | Date) {
-      const date = time === undefined ? new Date(realNow()) : new Date(time instanceof Date ? time.getTime() : time);
-      if (Number.isNaN(date.getTime())) throw new TypeError(`vi.setSystemTime: the time set is an invalid date: ${String(time)}`);
+      const date = time === undefined ? undefined : new Date(time instanceof Date ? time.getTime() : time);
+      if (date && Number.isNaN(date.getTime())) throw new TypeError(`vi.setSystemTime: the time set is an invalid date: ${String(time)}`);
       const clock = activeClock('timers');
-      // Without fake timers Vitest still freezes Date (only Date) at the given time.
+      // With fake timers an omitted time means the epoch, as fake-timers has it; without them Vitest
+      // freezes Date alone, at the given time or else at the real present.
       if (clock) clock.setSystemTime(date);
-      else installClock({ now: date, toFake: ['Date'] }, 'date');
+      else installClock({ now: date ?? realNow(), toFake: ['Date'] }, 'date');
       return vi;
     },
     getMockedSystemTime(): Date | null {

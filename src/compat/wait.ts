@@ -23,8 +23,8 @@ function resolveOptions(options: number | WaitOptions): Required<WaitOptions> {
 }
 
 /**
- * Polls `check` until it settles. `check` gets each outcome and answers whether
- * the wait is over; waitFor and waitUntil differ only in what counts as done.
+ * Calls `callback` every `interval` until `onOutcome` says the wait is over;
+ * waitFor and waitUntil differ only in what counts as done.
  */
 function poll<T>(
   callback: () => unknown,
