@@ -1,0 +1,1 @@
+export class UnsupportedApiError extends Error { override name = 'UnsupportedApiError'; }
