@@ -12,7 +12,7 @@ import { projectOf } from './worker-settings.js';
 
 export const test = makeTestApi<Record<string, any>>(new Map(), 'jest');
 export const it = test;
-export const describe = makeDescribe();
+export const describe = makeDescribe('jest');
 export const beforeAll = makeHook('beforeAll', 'jest');
 export const afterAll = makeHook('afterAll', 'jest');
 export const beforeEach = makeHook('beforeEach', 'jest');

@@ -12,7 +12,7 @@ import { projectOf } from './worker-settings.js';
 
 export const test = makeTestApi<Record<string, any>>(new Map(), 'vitest');
 export const it = test;
-export const describe = makeDescribe();
+export const describe = makeDescribe('vitest');
 export const suite = describe;
 export const beforeAll = makeHook('beforeAll', 'vitest');
 export const afterAll = makeHook('afterAll', 'vitest');
@@ -35,7 +35,7 @@ addPlugin({
     beforeEachTest(projectOf(info.file)?.mocks ?? {});
     beginTest(info.name);
   },
-  afterTest: () => endTest(),
+  afterTest: (_info, failure) => (failure ? endTest(failure.error) : endTest()),
   afterFile,
   context: () => ({ expect }),
 });

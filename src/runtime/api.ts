@@ -70,8 +70,11 @@ export interface TestApi<C> extends TestRegister<C> {
   extend<T extends Record<string, unknown>>(fixtures: FixtureDefinitions<T, C>): TestApi<C & T>;
 }
 
-const OPTION_KEYS = ['marks', 'group', 'timeout', 'reruns', 'retry', 'skip', 'only', 'todo', 'fails', 'concurrent', 'sequential'];
-const SUITE_KEYS = [...OPTION_KEYS.filter((k) => k !== 'reruns' && k !== 'retry' && k !== 'fails'), 'shuffle'];
+const QA_KEYS = ['marks', 'group', 'timeout', 'reruns'];
+/** Vitest's test options, for files written for Vitest or Jest. */
+const COMPAT_KEYS = [...QA_KEYS, 'retry', 'skip', 'only', 'todo', 'fails', 'concurrent', 'sequential', 'repeats'];
+const optionKeys = (flavor: Flavor) => (flavor === 'qa' ? QA_KEYS : COMPAT_KEYS);
+const suiteKeys = (flavor: Flavor) => [...optionKeys(flavor).filter((k) => k !== 'reruns' && k !== 'retry' && k !== 'fails' && k !== 'repeats'), ...(flavor === 'qa' ? [] : ['shuffle'])];
 
 /** The modifiers a chain has picked up so far: `test.skip.each`, `it.concurrent.only` … */
 interface Flags {
@@ -157,7 +160,7 @@ function addTest(fixtures: FixtureSet, flavor: Flavor, flags: Flags, name: strin
     kind: 'test',
     name,
     parent,
-    options: checkOptions(`test "${name}"`, options, OPTION_KEYS),
+    options: checkOptions(`test "${name}"`, options, optionKeys(flavor)),
     fn: callback ? fromCallback(fn!) : fn,
     fixtures,
     uses: fn && !callback ? destructuredNames(fn) : [],
@@ -264,11 +267,11 @@ export interface DescribeApi extends DescribeRegister {
   for: <Row>(table: readonly Row[]) => (name: string, fn: (row: Row) => unknown) => void;
 }
 
-function addSuite(mode: TestMode, only: boolean, name: string, options: SuiteOptions & TestOptions, fn: (() => unknown) | undefined): void {
+function addSuite(flavor: Flavor, mode: TestMode, only: boolean, name: string, options: SuiteOptions & TestOptions, fn: (() => unknown) | undefined): void {
   const parent = currentSuite('describe');
   if (typeof fn !== 'function' && mode !== 'todo') throw new TypeError(`describe "${name}": the body must be a function`);
   const f = withOptionFlags({ mode, only, fails: false }, options);
-  const suite = newSuite(name, parent, checkOptions(`describe "${name}"`, options, SUITE_KEYS), f.mode, f.only);
+  const suite = newSuite(name, parent, checkOptions(`describe "${name}"`, options, suiteKeys(flavor)), f.mode, f.only);
   suite.body = fn;
   parent.children.push(suite);
 }
@@ -297,11 +300,11 @@ export async function collectBodies(suite = currentSuite('describe')): Promise<v
   }
 }
 
-export function makeDescribe(): DescribeApi {
+export function makeDescribe(flavor: Flavor = 'qa'): DescribeApi {
   const chain = (mode: TestMode, only: boolean): DescribeApi => {
     const api = ((name: string, a: unknown, b?: unknown) => {
       const [opts, fn] = splitArgs<() => void>(a, b);
-      addSuite(mode, only, checkName('describe', name), opts, fn);
+      addSuite(flavor, mode, only, checkName('describe', name), opts, fn);
     }) as DescribeApi;
     lazy(api, 'skip', () => chain('skip', only));
     lazy(api, 'only', () => chain(mode, true));
@@ -314,11 +317,11 @@ export function makeDescribe(): DescribeApi {
     api.each = ((table: unknown, ...values: unknown[]) =>
       (name: string, a: unknown, b?: unknown) => {
         const [opts, fn] = splitArgs<(...args: unknown[]) => void>(a, b);
-        tableOf(table, values).forEach((row, i) => addSuite(mode, only, eachName(name, row, i), opts, fn && (() => fn(...rowArgs(row)))));
+        tableOf(table, values).forEach((row, i) => addSuite(flavor, mode, only, eachName(name, row, i), opts, fn && (() => fn(...rowArgs(row)))));
       }) as DescribeApi['each'];
     api.for = ((table: readonly unknown[]) =>
       (name: string, fn: (row: unknown) => void) => {
-        tableOf(table, []).forEach((row, i) => addSuite(mode, only, eachName(name, row, i), {}, () => fn(row)));
+        tableOf(table, []).forEach((row, i) => addSuite(flavor, mode, only, eachName(name, row, i), {}, () => fn(row)));
       }) as DescribeApi['for'];
     return api;
   };

@@ -244,8 +244,11 @@ export class Harness {
       if (assertionErrors) fail(assertionErrors);
     }
     for (const plugin of plugins) {
-      const err = plugin.afterTest?.(o.info, o.failed);
-      if (err !== undefined && !o.skipped) fail(err);
+      const err = plugin.afterTest?.(o.info, o.failed ? { error: o.error } : undefined);
+      if (err !== undefined && !o.skipped) {
+        o.failed = true;
+        o.error = err;
+      }
     }
     if (o.fails && !o.skipped) {
       // test.fails: the failure was the point; a pass is the failure.

@@ -6,8 +6,11 @@ import type { TestInfo } from './builtins.js';
 export interface TestPlugin {
   /** Before a test's hooks and body. */
   beforeTest?(info: TestInfo): void;
-  /** After them: an error to fail the test with (unmet expect.assertions, soft failures). */
-  afterTest?(info: TestInfo, failed: boolean): unknown;
+  /**
+   * After them, with what the test threw if it failed: the error to report instead (unmet
+   * expect.assertions, soft failures, which come before a thrown error), or undefined.
+   */
+  afterTest?(info: TestInfo, failure: { error: unknown } | undefined): unknown;
   /** A test file is done in this worker: undo what its tests left (fake timers, stubbed globals). */
   afterFile?(): void;
   /** Properties every test context gets (`expect` bound to the test, Vitest's `skip` …). */
