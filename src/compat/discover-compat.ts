@@ -1,13 +1,11 @@
 // Finds test files per project the way Vitest (globs from root) or Jest (roots walk + filters) would.
-import { createRequire } from 'node:module';
 import { extname, relative, resolve } from 'node:path';
 import fg from 'fast-glob';
 import { toPosix } from '../core/discover.js';
 import type { CompatConfig, CompatProject } from './config-model.js';
 
-type Matcher = ((s: string) => boolean) & { state: { negated: boolean; negatedExtglob?: boolean } };
-// picomatch ships no types here; Jest 30 matches testMatch with it (jest-util globsToMatcher).
-const picomatch = createRequire(import.meta.url)('picomatch') as (glob: string, opts: { dot: boolean }, returnState: boolean) => Matcher;
+import picomatch from 'picomatch';
+
 
 export async function discoverCompatFiles(config: CompatConfig, root: string): Promise<Array<{ file: string; project: number }>> {
   const out: Array<{ file: string; project: number }> = [];

@@ -7,12 +7,13 @@ import { addPlugin } from '../runtime/plugins.js';
 import { setTestTimeout } from '../runtime/timeout.js';
 import { afterFile, beforeEachTest } from './lifecycle.js';
 import { createVi } from './vi.js';
+import { vitestEachName } from './vitest-names.js';
 import { assertType, beginTest, endTest, expect, expectTypeOf } from './vitest-expect.js';
 import { projectOf } from './worker-settings.js';
 
-export const test = makeTestApi<Record<string, any>>(new Map(), 'vitest');
+export const test = makeTestApi<Record<string, any>>(new Map(), 'vitest', vitestEachName);
 export const it = test;
-export const describe = makeDescribe('vitest');
+export const describe = makeDescribe('vitest', vitestEachName);
 export const suite = describe;
 export const beforeAll = makeHook('beforeAll', 'vitest');
 export const afterAll = makeHook('afterAll', 'vitest');

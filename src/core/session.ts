@@ -83,6 +83,13 @@ export type Listener = (event: RunEvent) => void;
 /** How a special run (stress) turns the selected tests into units instead of the usual way. */
 type PlanHook = (chosen: TestMeta[], durations: ReadonlyMap<string, number>) => { units: Unit[]; keepOrder?: boolean; refill?: () => Unit[] | undefined };
 
+/**
+ * How long a worker may take to import one test file. A file of a big suite can take longer to
+ * import in a cold worker than Vitest's and Jest's 5 s test timeout, which they never apply to
+ * imports; a hung import is still caught.
+ */
+const importTimeout = (testTimeout: number) => (testTimeout > 0 ? Math.max(testTimeout, 30_000) : 0);
+
 const TS_FILE = /\.([cm]?ts|tsx|jsx)$/;
 const NO_PHASE: PhaseHandlers = { joined() {}, items() {}, exit() {}, cancel() {} };
 
@@ -124,7 +131,7 @@ export class Session {
     if (files.length === 0) return { tests: [], errors: [] };
     const lanes = await this.startPool(Math.min(this.opts.workers, files.length), files);
     try {
-      const { tests, errors } = await collectPhase(lanes, files, this.opts.timeout, this.emit, this.install);
+      const { tests, errors } = await collectPhase(lanes, files, importTimeout(this.opts.timeout), this.emit, this.install);
       if (this.opts.strictMarkers) checkMarkers(tests, this.opts.markers);
       return { tests: select(tests, this.opts).tests, errors };
     } finally {
@@ -223,7 +230,7 @@ export class Session {
     if (files.length === 0) return this.end(o, tally, { wallMs: performance.now() - started, deselected: 0, notRun: 0 });
 
     const lanes = await this.startPool(Math.min(o.workers, files.length), files);
-    const { tests, errors, uncollected } = await collectPhase(lanes, files, o.timeout, this.emit, this.install);
+    const { tests, errors, uncollected } = await collectPhase(lanes, files, importTimeout(o.timeout), this.emit, this.install);
     tally.collectErrors = errors.length;
     if (o.strictMarkers) checkMarkers(tests, o.markers);
     const selected = select(tests, o);

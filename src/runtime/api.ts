@@ -178,7 +178,10 @@ function tableOf(table: unknown, values: unknown[]): readonly unknown[] {
   return table;
 }
 
-export function makeTestApi<C>(fixtures: FixtureSet, flavor: Flavor = 'qa'): TestApi<C> {
+/** How a row of a `.each`/`.for` table names its test: Vitest words some values differently. */
+export type RowNamer = (template: string, row: unknown, index: number) => string;
+
+export function makeTestApi<C>(fixtures: FixtureSet, flavor: Flavor = 'qa', rowName: RowNamer = eachName): TestApi<C> {
   const chain = (flags: Flags): TestApi<C> => {
     const api = ((name: string, a?: unknown, b?: unknown) => {
       const [opts, fn] = splitArgs<TestFn<C>>(a, b);
@@ -204,7 +207,7 @@ export function makeTestApi<C>(fixtures: FixtureSet, flavor: Flavor = 'qa'): Tes
           const callback = flavor === 'jest' && fn !== undefined && fn.length > args.length;
           const body = fn && (callback ? (done: unknown) => fn(...args, done) : (ctx: unknown) => fn(...args, ctx));
           if (body) Object.defineProperty(body, 'length', { value: callback ? 1 : 0 });
-          addTest(fixtures, flavor, flags, eachName(checkName('test.each', name), row, i), opts, body);
+          addTest(fixtures, flavor, flags, rowName(checkName('test.each', name), row, i), opts, body);
           const added = currentSuite('test.each').children.at(-1);
           // The row's test body receives the context last; fixtures are read from the row callback.
           if (added?.kind === 'test' && fn && !callback) added.uses = lastParamUsesAll(fn, args.length);
@@ -214,13 +217,13 @@ export function makeTestApi<C>(fixtures: FixtureSet, flavor: Flavor = 'qa'): Tes
       (name: string, a: unknown, b?: unknown) => {
         const [opts, fn] = splitArgs<(row: unknown, ctx: unknown) => unknown>(a, b);
         tableOf(table, []).forEach((row, i) => {
-          addTest(fixtures, flavor, { ...flags }, eachName(checkName('test.for', name), row, i), opts, fn && ((ctx: unknown) => fn(row, ctx)));
+          addTest(fixtures, flavor, { ...flags }, rowName(checkName('test.for', name), row, i), opts, fn && ((ctx: unknown) => fn(row, ctx)));
           const added = currentSuite('test.for').children.at(-1);
           if (added?.kind === 'test' && fn) added.uses = fn.length > 1 ? null : [];
         });
       }) as ForRegister<C>;
     api.extend = <T extends Record<string, unknown>>(defs: FixtureDefinitions<T, C>) =>
-      makeTestApi<C & T>(extendFixtures(fixtures, defs as Record<string, FixtureInput>), flavor);
+      makeTestApi<C & T>(extendFixtures(fixtures, defs as Record<string, FixtureInput>), flavor, rowName);
     return api;
   };
   return chain({ mode: 'run', only: false, fails: false });
@@ -300,7 +303,7 @@ export async function collectBodies(suite = currentSuite('describe')): Promise<v
   }
 }
 
-export function makeDescribe(flavor: Flavor = 'qa'): DescribeApi {
+export function makeDescribe(flavor: Flavor = 'qa', rowName: RowNamer = eachName): DescribeApi {
   const chain = (mode: TestMode, only: boolean): DescribeApi => {
     const api = ((name: string, a: unknown, b?: unknown) => {
       const [opts, fn] = splitArgs<() => void>(a, b);
@@ -317,11 +320,11 @@ export function makeDescribe(flavor: Flavor = 'qa'): DescribeApi {
     api.each = ((table: unknown, ...values: unknown[]) =>
       (name: string, a: unknown, b?: unknown) => {
         const [opts, fn] = splitArgs<(...args: unknown[]) => void>(a, b);
-        tableOf(table, values).forEach((row, i) => addSuite(flavor, mode, only, eachName(name, row, i), opts, fn && (() => fn(...rowArgs(row)))));
+        tableOf(table, values).forEach((row, i) => addSuite(flavor, mode, only, rowName(name, row, i), opts, fn && (() => fn(...rowArgs(row)))));
       }) as DescribeApi['each'];
     api.for = ((table: readonly unknown[]) =>
       (name: string, fn: (row: unknown) => void) => {
-        tableOf(table, []).forEach((row, i) => addSuite(flavor, mode, only, eachName(name, row, i), {}, () => fn(row)));
+        tableOf(table, []).forEach((row, i) => addSuite(flavor, mode, only, rowName(name, row, i), {}, () => fn(row)));
       }) as DescribeApi['for'];
     return api;
   };

@@ -133,7 +133,7 @@ test('expect.unreachable and snapshot matchers', () => {
     const e = failure(call);
     assert.ok(e instanceof UnsupportedApiError);
     assert.equal(e.name, 'UnsupportedApiError');
-    assert.match(e.message, /^to\w+Snapshot\(\) is not supported: snapshots are not supported by qa yet$/);
+    assert.match(e.message, /^`to\w+Snapshot\(\)` is not supported by qa yet: snapshots come in a later release$/);
   }
 });
 

@@ -26,6 +26,13 @@ describe('modifiers', () => {
   `('template $a + $b', ({ a, b, sum }) => {
     expect(a + b).toBe(sum);
   });
+  test.each([{ who: 'ann', n: 1 }])('object row $who #%# of %$', ({ n }) => {
+    expect(n).toBe(1);
+  });
+  test.each([[function named() {}, 'text', 2]])('array row %s %s %i $1', () => {});
+  describe.each([{ kind: 'inner' }])('suite of $kind', ({ kind }) => {
+    test('sees its row', () => expect(kind).toBe('inner'));
+  });
   test.concurrent('concurrent runs', async ({ expect }) => {
     expect(1).toBe(1);
   });
