@@ -1,5 +1,7 @@
 // Per-test capture of stdout/stderr inside a worker, bounded so a chatty test cannot exhaust memory.
 export const CAPTURE_LIMIT = 1024 * 1024;
+// Jest's fake timers fake queueMicrotask too; a write's callback must still run.
+const realQueueMicrotask = globalThis.queueMicrotask;
 
 class Sink {
   private chunks: string[] = [];
@@ -39,7 +41,7 @@ function patch(stream: NodeJS.WriteStream, sink: Sink): void {
     if (!capturing) return original(chunk as string, encOrCb as BufferEncoding, cb as () => void);
     sink.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString());
     const done = typeof encOrCb === 'function' ? encOrCb : cb;
-    if (typeof done === 'function') queueMicrotask(() => (done as () => void)());
+    if (typeof done === 'function') realQueueMicrotask(() => (done as () => void)());
     return true;
   }) as typeof stream.write;
 }

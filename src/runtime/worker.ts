@@ -13,6 +13,9 @@ import { prepareCompatFile, workerCompat } from '../compat/worker-settings.js';
 import { resolveRequiresLikeBundlers } from './require-resolve.js';
 import { evictRequired, takeRequires, trackRequires } from './require-hook.js';
 
+// Taken before any test can fake them (vi/jest.useFakeTimers fake setImmediate too): a faked one
+// would stop results from ever leaving the worker.
+const realSetImmediate = globalThis.setImmediate;
 const root = process.env.QA_ROOT ?? process.cwd();
 const compat = workerCompat();
 const harness = new Harness({
@@ -50,7 +53,7 @@ function progress(): void {
  */
 function breathe(): Promise<void> | undefined {
   if (performance.now() - lastBreath < 8) return undefined;
-  return new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+  return new Promise<void>((resolve) => realSetImmediate(resolve)).then(() => {
     lastBreath = performance.now();
   });
 }
@@ -83,7 +86,7 @@ function emit(item: WorkerItem): void {
   if (outbox.length >= MAX_BATCH) flush();
   else if (!flushScheduled) {
     flushScheduled = true;
-    setImmediate(flush);
+    realSetImmediate(flush);
   }
 }
 
