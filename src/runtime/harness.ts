@@ -2,7 +2,6 @@
 // fixtures, timeout and output capture.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { relative, resolve, sep } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import type { RunItem, WorkerTestEnd } from '../core/protocol.js';
 import type { ErrorInfo, TestMeta } from '../core/types.js';
@@ -14,7 +13,7 @@ import { collectBodies } from './api.js';
 import { FixtureScopeCache, provideFixtures, type ScopeCaches } from './fixtures.js';
 import { collectState, newSuite, suiteChain, type RunningTest, type SuiteNode, type TestNode } from './model.js';
 import { plugins } from './plugins.js';
-import { fileTimeout, TimeoutError, withTimeout } from './timeout.js';
+import { fileTimeout, realNow, TimeoutError, withTimeout } from './timeout.js';
 
 /** The test whose code started the current async work: an error escaping later is pinned on it. */
 export const testContext = new AsyncLocalStorage<string>();
@@ -199,7 +198,7 @@ export class Harness {
     const outcome: Outcome = {
       item,
       info,
-      started: performance.now(),
+      started: realNow(),
       failed: false,
       error: undefined,
       caches: { test: new FixtureScopeCache(), file: file.fixtures, worker: this.workerFixtures },
@@ -275,7 +274,7 @@ export class Harness {
   }
 
   private result(o: Outcome): WorkerTestEnd {
-    const durationMs = performance.now() - o.started;
+    const durationMs = realNow() - o.started;
     const { stdout, stderr } = endCapture();
     collectState.info = null;
     collectState.test = null;

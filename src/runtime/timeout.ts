@@ -30,3 +30,6 @@ export function setTestTimeout(ms: number | undefined): void {
   if (ms !== undefined && !(typeof ms === 'number' && ms >= 0)) throw new TypeError(`the test timeout must be a number of milliseconds; got ${String(ms)}`);
   fileTimeout.ms = ms;
 }
+
+/** A clock no fake timers move (they replace `performance.now` on the shared object). */
+export const realNow: () => number = performance.now.bind(performance);

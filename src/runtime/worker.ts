@@ -1,10 +1,10 @@
 // The worker proper (gw0..gwN-1), loaded by worker-boot.ts once the worker knows who it is: takes
 // collect/run messages from the controller, one at a time, and answers with batched items.
 import { openSync, writeSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
 import { PROGRESS_ENV, PROGRESS_WIDTH, PROTOCOL_VERSION, type FromWorker, type ToWorker, type WorkerItem } from '../core/protocol.js';
 import type { ErrorInfo } from '../core/types.js';
 import { installCapture } from './capture.js';
+import { realNow } from './timeout.js';
 import { toErrorInfo } from './errors.js';
 import { Harness, testContext } from './harness.js';
 import { bumpModules, takeImports, watching } from './hooks-port.js';
@@ -36,7 +36,7 @@ let retiring = false;
 let dropUpTo = 0;
 let resumeAfterFailure: (() => void) | undefined;
 let started = 0;
-let lastBreath = performance.now();
+let lastBreath = realNow();
 
 const progressFile = process.env[PROGRESS_ENV];
 const progressFd = progressFile ? openSync(progressFile, 'r+') : undefined;
@@ -52,9 +52,9 @@ function progress(): void {
  * flow out while a long run of tiny tests goes on and a `drop` from the controller is seen.
  */
 function breathe(): Promise<void> | undefined {
-  if (performance.now() - lastBreath < 8) return undefined;
+  if (realNow() - lastBreath < 8) return undefined;
   return new Promise<void>((resolve) => realSetImmediate(resolve)).then(() => {
-    lastBreath = performance.now();
+    lastBreath = realNow();
   });
 }
 let flushScheduled = false;

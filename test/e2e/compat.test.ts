@@ -74,7 +74,7 @@ describe('a Jest project (CommonJS), no qa config', () => {
     // Jest needs Babel for the ES import in mixed.test.js; qa does not. Jest judges the rest.
     await run(join(REPO_ROOT, 'node_modules', '.bin', 'jest'), ['--json', `--outputFile=${own}`, '--testPathIgnorePatterns', 'mixed'], { cwd: dir }).catch(() => undefined);
     const expected = runnerVerdicts(own, dir);
-    assert.equal(expected.size, 15);
+    assert.equal(expected.size, 17);
     const qa = await qaJson(dir);
     const mixed = new Map([...qa.verdicts].filter(([id]) => id.startsWith('__tests__/mixed')));
     const rest = new Map([...qa.verdicts].filter(([id]) => !id.startsWith('__tests__/mixed')));
