@@ -105,6 +105,11 @@ export async function readJestConfig(found: { file: string; fromPackageJson: boo
   return { flavor: 'jest', source: label, projects };
 }
 
+/** A project that depends on Jest and has no config runs with Jest's defaults, as `npx jest` would. */
+export async function jestDefaults(dir: string, source: string): Promise<CompatConfig> {
+  return { flavor: 'jest', source, projects: [await normalizeJest({ rootDir: dir }, source)] };
+}
+
 export function replaceRootDir(rootDir: string, s: string): string {
   return s.startsWith('<rootDir>') ? join(rootDir, s.slice('<rootDir>'.length)) : s;
 }

@@ -114,6 +114,11 @@ export async function readVitestConfig(file: string, opts: VitestOptions): Promi
   return { flavor: 'vitest', source: label, projects, ...(skipped.length ? { skipped } : {}) };
 }
 
+/** A project that depends on Vitest and has no config runs with Vitest's defaults, as `npx vitest` would. */
+export function vitestDefaults(dir: string, source: string): CompatConfig {
+  return { flavor: 'vitest', source, projects: [toProject({}, dir, source)] };
+}
+
 function testOf(config: Raw, where: string): Raw {
   const test = config.test ?? {};
   if (!isPlainObject(test)) throw new UsageError(`${where}: "test" must be an object`);

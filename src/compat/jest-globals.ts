@@ -7,12 +7,13 @@ import { addPlugin } from '../runtime/plugins.js';
 import { setTestTimeout } from '../runtime/timeout.js';
 import { installJestAliases } from './jest-aliases.js';
 import { createJestObject } from './jest-object.js';
+import { jestEachName } from './jest-names.js';
 import { afterFile, beforeEachTest } from './lifecycle.js';
 import { projectOf } from './worker-settings.js';
 
-export const test = makeTestApi<Record<string, any>>(new Map(), 'jest');
+export const test = makeTestApi<Record<string, any>>(new Map(), 'jest', jestEachName);
 export const it = test;
-export const describe = makeDescribe('jest');
+export const describe = makeDescribe('jest', jestEachName);
 export const beforeAll = makeHook('beforeAll', 'jest');
 export const afterAll = makeHook('afterAll', 'jest');
 export const beforeEach = makeHook('beforeEach', 'jest');

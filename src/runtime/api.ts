@@ -171,15 +171,17 @@ function addTest(fixtures: FixtureSet, flavor: Flavor, flags: Flags, name: strin
   });
 }
 
+const isTemplate = (table: unknown) => Array.isArray(table) && 'raw' in table;
+
 /** Rows of a `.each` table: an array, or Jest's and Vitest's tagged template of named columns. */
 function tableOf(table: unknown, values: unknown[]): readonly unknown[] {
-  if (Array.isArray(table) && 'raw' in table) return templateTable(table as unknown as TemplateStringsArray, values);
+  if (isTemplate(table)) return templateTable(table as unknown as TemplateStringsArray, values);
   if (!Array.isArray(table)) throw new TypeError('.each() needs an array of rows or a tagged template table');
   return table;
 }
 
 /** How a row of a `.each`/`.for` table names its test: Vitest words some values differently. */
-export type RowNamer = (template: string, row: unknown, index: number) => string;
+export type RowNamer = (template: string, row: unknown, index: number, fromTemplate: boolean) => string;
 
 export function makeTestApi<C>(fixtures: FixtureSet, flavor: Flavor = 'qa', rowName: RowNamer = eachName): TestApi<C> {
   const chain = (flags: Flags): TestApi<C> => {
@@ -207,7 +209,7 @@ export function makeTestApi<C>(fixtures: FixtureSet, flavor: Flavor = 'qa', rowN
           const callback = flavor === 'jest' && fn !== undefined && fn.length > args.length;
           const body = fn && (callback ? (done: unknown) => fn(...args, done) : (ctx: unknown) => fn(...args, ctx));
           if (body) Object.defineProperty(body, 'length', { value: callback ? 1 : 0 });
-          addTest(fixtures, flavor, flags, rowName(checkName('test.each', name), row, i), opts, body);
+          addTest(fixtures, flavor, flags, rowName(checkName('test.each', name), row, i, isTemplate(table)), opts, body);
           const added = currentSuite('test.each').children.at(-1);
           // The row's test body receives the context last; fixtures are read from the row callback.
           if (added?.kind === 'test' && fn && !callback) added.uses = lastParamUsesAll(fn, args.length);
@@ -217,7 +219,7 @@ export function makeTestApi<C>(fixtures: FixtureSet, flavor: Flavor = 'qa', rowN
       (name: string, a: unknown, b?: unknown) => {
         const [opts, fn] = splitArgs<(row: unknown, ctx: unknown) => unknown>(a, b);
         tableOf(table, []).forEach((row, i) => {
-          addTest(fixtures, flavor, { ...flags }, rowName(checkName('test.for', name), row, i), opts, fn && ((ctx: unknown) => fn(row, ctx)));
+          addTest(fixtures, flavor, { ...flags }, rowName(checkName('test.for', name), row, i, false), opts, fn && ((ctx: unknown) => fn(row, ctx)));
           const added = currentSuite('test.for').children.at(-1);
           if (added?.kind === 'test' && fn) added.uses = fn.length > 1 ? null : [];
         });
@@ -320,11 +322,11 @@ export function makeDescribe(flavor: Flavor = 'qa', rowName: RowNamer = eachName
     api.each = ((table: unknown, ...values: unknown[]) =>
       (name: string, a: unknown, b?: unknown) => {
         const [opts, fn] = splitArgs<(...args: unknown[]) => void>(a, b);
-        tableOf(table, values).forEach((row, i) => addSuite(flavor, mode, only, rowName(name, row, i), opts, fn && (() => fn(...rowArgs(row)))));
+        tableOf(table, values).forEach((row, i) => addSuite(flavor, mode, only, rowName(name, row, i, isTemplate(table)), opts, fn && (() => fn(...rowArgs(row)))));
       }) as DescribeApi['each'];
     api.for = ((table: readonly unknown[]) =>
       (name: string, fn: (row: unknown) => void) => {
-        tableOf(table, []).forEach((row, i) => addSuite(flavor, mode, only, rowName(name, row, i), {}, () => fn(row)));
+        tableOf(table, []).forEach((row, i) => addSuite(flavor, mode, only, rowName(name, row, i, false), {}, () => fn(row)));
       }) as DescribeApi['for'];
     return api;
   };

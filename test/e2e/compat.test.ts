@@ -3,7 +3,7 @@
 // are devDependencies), its verdict on every test is the one qa must reach.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { promisify } from 'node:util';
@@ -74,7 +74,7 @@ describe('a Jest project (CommonJS), no qa config', () => {
     // Jest needs Babel for the ES import in mixed.test.js; qa does not. Jest judges the rest.
     await run(join(REPO_ROOT, 'node_modules', '.bin', 'jest'), ['--json', `--outputFile=${own}`, '--testPathIgnorePatterns', 'mixed'], { cwd: dir }).catch(() => undefined);
     const expected = runnerVerdicts(own, dir);
-    assert.equal(expected.size, 17);
+    assert.equal(expected.size, 20);
     const qa = await qaJson(dir);
     const mixed = new Map([...qa.verdicts].filter(([id]) => id.startsWith('__tests__/mixed')));
     const rest = new Map([...qa.verdicts].filter(([id]) => !id.startsWith('__tests__/mixed')));
@@ -89,11 +89,23 @@ describe('a Jest project (CommonJS), no qa config', () => {
   });
 });
 
+describe('a project with no config file at all', () => {
+  test("the runner in package.json's devDependencies decides, with its defaults", async () => {
+    const dir = tempDir('qa-compat-zero-');
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'zero', type: 'module', devDependencies: { vitest: '*' } }));
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(join(dir, 'src', 'one.spec.ts'), "import { expect, test } from 'vitest';\ntest('runs', () => expect(1).toBe(1));\n");
+    const r = await runQa(['run'], { cwd: dir, timeoutMs: 60_000 });
+    assertExit(r, 0);
+    assert.match(r.stdout.split('\n')[0], /Vitest defaults/, explain(r));
+    assert.match(r.stdout, /PASSED src\/one\.spec\.ts::runs/, explain(r));
+  });
+});
+
 describe('what qa cannot do yet is named', () => {
   test('vi.mock is a collection error naming the API and the file', async () => {
     const dir = compatProject('vitest-project', ['vitest', 'vite']);
     const json = join(tempDir('qa-compat-json-'), 'qa.json');
-    const { writeFileSync } = await import('node:fs');
     writeFileSync(join(dir, 'test', 'mocked.test.ts'), "import { test, vi } from 'vitest';\nvi.mock('../src/add');\ntest('x', () => {});\n");
     const r = await runQa(['run', 'test/mocked.test.ts', '--json', json], { cwd: dir, timeoutMs: 60_000 });
     assertExit(r, 1);
