@@ -193,7 +193,7 @@ async function watchHeadless(session: Session, watch: WatchController): Promise<
 }
 
 /** `qa watch`, on a terminal (the TUI) or headless; either way the watcher is closed on the way out. */
-async function watchMode(session: Session, req: CliRequest, tui: boolean): Promise<number> {
+async function watchMode(session: Session, req: CliRequest, tui: boolean, configSource: string | undefined): Promise<number> {
   // chokidar and the watch code load only for `qa watch`.
   const { WatchController } = await import('../watch/controller.js');
   const reloadConfig = async () => {
@@ -204,7 +204,7 @@ async function watchMode(session: Session, req: CliRequest, tui: boolean): Promi
   try {
     if (!tui) return await watchHeadless(session, watch);
     const { runTui } = await import('../tui/index.js');
-    return await runTui(session, { version, warnings: session.warnings, mode: 'watch', watch });
+    return await runTui(session, { version, warnings: session.warnings, mode: 'watch', watch, ...(configSource ? { configSource } : {}) });
   } finally {
     await watch.close();
   }
@@ -228,12 +228,12 @@ async function main(): Promise<number> {
     }
     if (req.json === '') throw new UsageError('--json needs a file name');
     attachReports(session, req);
-    if (watching) return await watchMode(session, req, tui);
+    if (watching) return await watchMode(session, req, tui, compat?.source);
     if (tui) {
       // Ink and React load only for the TUI (here and in watchMode): headless never pays for them.
       const { runTui } = await import('../tui/index.js');
       const mode = req.command === 'stress' ? ({ mode: 'stress', stress: req.stress, reproduce } as const) : ({ mode: 'run' } as const);
-      return await runTui(session, { version, warnings: session.warnings, ...mode });
+      return await runTui(session, { version, warnings: session.warnings, ...mode, ...(compat ? { configSource: compat.source } : {}) });
     }
     return await headless(session, req, compat?.source);
   } finally {

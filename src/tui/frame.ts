@@ -186,6 +186,7 @@ function laneView(store: TuiStore, lane: Lane, now: number, active: boolean, tra
 function titleLine(store: TuiStore): Line {
   const run = store.run;
   const line: Line = [{ text: 'qa', tone: 'bold' }, { text: ` ${store.version}  `, tone: 'dim' }];
+  if (store.configSource) line.push({ text: `${store.configSource}  `, tone: 'dim' });
   line.push({ text: run ? runTitle(run) : 'ready', tone: 'bold' });
   // A rerun of failures or a loop names its own tests; otherwise the filter says what runs.
   if (!run || run.kind === 'all' || run.kind === 'stress' || run.kind === 'watch') {

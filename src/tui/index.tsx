@@ -13,6 +13,8 @@ import { TuiStore } from './store.js';
 
 export interface TuiOptions {
   version: string;
+  /** The Vitest or Jest config the run follows, for the title line. */
+  configSource?: string;
   warnings: readonly string[];
   mode: 'run' | 'stress' | 'watch';
   /** `qa stress`: the command line's options. */
@@ -35,6 +37,7 @@ export async function runTui(session: Session | SessionLike, opts: TuiOptions, s
   const size = (): Size => ({ rows: stdout.rows || 24, cols: stdout.columns || 80 });
   const store = new TuiStore({
     version: opts.version,
+    ...(opts.configSource ? { configSource: opts.configSource } : {}),
     filter: { mark: session.opts.mark, keyword: session.opts.keyword },
     warnings: opts.warnings,
     ...(opts.reproduce ? { reproduce: opts.reproduce } : {}),

@@ -124,6 +124,8 @@ export interface Message {
 
 export interface StoreOptions {
   version: string;
+  /** The Vitest or Jest config a run follows (no qa config), shown in the title. */
+  configSource?: string;
   filter: Filter;
   /** The session's cache warnings: a live array that may grow during a run. */
   warnings?: readonly string[];
@@ -137,6 +139,7 @@ const EMPTY_COUNTS = (): Counts => ({ passed: 0, failed: 0, flaky: 0, skipped: 0
 
 export class TuiStore {
   readonly version: string;
+  readonly configSource: string | undefined;
   phase: Phase = 'idle';
   run: RunState | undefined;
   private runSeq = 0;
@@ -174,6 +177,7 @@ export class TuiStore {
 
   constructor(opts: StoreOptions) {
     this.version = opts.version;
+    this.configSource = opts.configSource;
     this.filter = { ...opts.filter };
     this.initialFilter = { ...opts.filter };
     this.warnings = opts.warnings ?? [];
