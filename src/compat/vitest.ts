@@ -3,6 +3,7 @@
 // Vitest's flavour, Vitest's own expect and spies.
 import { makeDescribe, makeHook, makeTestApi } from '../runtime/api.js';
 import { collectState } from '../runtime/model.js';
+import { chai } from '@vitest/expect';
 import { addPlugin } from '../runtime/plugins.js';
 import { setTestTimeout } from '../runtime/timeout.js';
 import { afterFile, beforeEachTest } from './lifecycle.js';
@@ -22,6 +23,10 @@ export const afterEach = makeHook('afterEach', 'vitest');
 export const vi = createVi({ setConfig: (c) => setTestTimeout(c.testTimeout), resetConfig: () => setTestTimeout(undefined) });
 export const vitest = vi;
 export { expect, expectTypeOf, assertType };
+// Vitest re-exports chai, whose plugins its expect is built from.
+export { chai };
+export const assert = chai.assert;
+export const should = chai.should;
 
 function running(what: string) {
   const t = collectState.test;

@@ -1,48 +1,88 @@
-// `export { Draft } from './internal'` in TypeScript, where Draft is only a type: tsc and bundlers
-// drop it, but a transform that sees one file at a time cannot know, and Node refuses to link a
-// module that re-exports a name its source does not export. Such names are dropped here, after
-// reading which names the source module really exports (following its `export *`).
+// Names a module imports or re-exports from a project module that does not export them. Vite's
+// module runner gives such an import `undefined`, and tsc and bundlers drop a type re-exported
+// without `export type` (`export { Draft } from './internal'`); Node refuses to link either. So,
+// after reading which names the source module really exports (following its `export *`), a
+// missing re-export is dropped and a missing import becomes an `undefined` constant.
 import { init, parse } from 'es-module-lexer';
 
-const NAMED_REEXPORT = /\bexport\s*\{[^}]*\}\s*from\s*['"]/;
+const NAMED = /\b(?:import|export)\s*[\w$]*\s*,?\s*\{[^}]*\}\s*from\s*['"]|\bimport\s+[\w$]+\s+from\s*['"]/;
+const IMPORT = /^import\s+(?!type\b)(?:([\w$]+)\s*(?:,\s*)?)?(?:\{([^}]*)\})?\s*from\s*/;
+const REEXPORT = /^export\s*\{([^}]*)\}\s*from\s*/;
 
-/** Exported names of a module's code, or undefined when it cannot be read (then nothing is dropped). */
+/** Exported names of a module's code, or undefined when it cannot be read (then nothing is changed). */
 export type ExportsOf = (specifier: string, importer: string) => Promise<Set<string> | undefined>;
 
-export async function dropMissingReexports(code: string, path: string, exportsOf: ExportsOf): Promise<string> {
-  if (!NAMED_REEXPORT.test(code)) return code;
+interface Entry {
+  /** The name in the source module. */
+  name: string;
+  text: string;
+  /** The local binding (imports only). */
+  local: string;
+}
+
+function entries(list: string): Entry[] {
+  return list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((text) => {
+      const [name, local] = text.replace(/^type\s+/, '').split(/\s+as\s+/).map((s) => s.trim());
+      return { name: name.replace(/^['"]|['"]$/g, ''), text, local: local ?? name };
+    });
+}
+
+export async function tolerateMissingBindings(code: string, path: string, exportsOf: ExportsOf): Promise<string> {
+  if (!NAMED.test(code)) return code;
   await init;
-  const [imports] = parse(code);
+  let imports;
+  try {
+    [imports] = parse(code);
+  } catch {
+    return code; // Node reports the syntax error with a better message
+  }
   let out = '';
   let at = 0;
   for (const imp of imports) {
-    if (imp.d !== -1 || !imp.n) continue;
+    if (imp.d !== -1 || !imp.n || imp.t !== 1) continue;
     const statement = code.slice(imp.ss, imp.se);
-    const m = /^export\s*\{([^}]*)\}\s*from\s*/.exec(statement);
-    if (!m) continue;
+    const reexport = REEXPORT.exec(statement);
+    const named = reexport ? undefined : IMPORT.exec(statement);
+    if (!reexport && !named) continue;
     const exported = await exportsOf(imp.n, path);
     if (!exported || exported.has('*')) continue;
-    const kept = m[1]
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean)
-      .filter((entry) => {
-        const local = entry.replace(/^type\s+/, '').split(/\s+as\s+/)[0].trim();
-        return local === 'default' ? exported.has('default') : exported.has(local);
-      });
-    const rest = statement.slice(m[0].length);
+    const head = (reexport ?? named)![0];
+    const rest = statement.slice(head.length);
     // Every line stays where it was: the statement keeps its line breaks.
-    const breaks = '\n'.repeat((m[1].match(/\n/g) ?? []).length);
-    out += code.slice(at, imp.ss) + (kept.length ? `export { ${kept.join(', ')} }${breaks} from ${rest}` : `import ${rest}${breaks}`);
+    const breaks = '\n'.repeat((head.match(/\n/g) ?? []).length);
+    let replacement: string;
+    if (reexport) {
+      const kept = entries(reexport[1]).filter((e) => exported.has(e.name));
+      if (kept.length === entries(reexport[1]).length) continue;
+      replacement = kept.length ? `export { ${kept.map((e) => e.text).join(', ')} } from ${rest}${breaks}` : `import ${rest}${breaks}`;
+    } else {
+      const [, defaultName, list] = named!;
+      const all = entries(list ?? '');
+      const kept = all.filter((e) => exported.has(e.name));
+      const keepDefault = defaultName !== undefined && exported.has('default');
+      const missing = [...all.filter((e) => !exported.has(e.name)).map((e) => e.local), ...(defaultName !== undefined && !keepDefault ? [defaultName] : [])];
+      if (missing.length === 0) continue;
+      const bindings = [...(keepDefault ? [defaultName] : []), ...(kept.length ? [`{ ${kept.map((e) => e.text).join(', ')} }`] : [])];
+      replacement = `${bindings.length ? `import ${bindings.join(', ')} from ${rest}` : `import ${rest}`}; const ${missing.map((m) => `${m} = undefined`).join(', ')};${breaks}`;
+    }
+    out += code.slice(at, imp.ss) + replacement;
     at = imp.se;
   }
   return at === 0 ? code : out + code.slice(at);
 }
 
-/** The names a module's code exports, with `export *` followed through `starExports`. */
-export async function exportNames(code: string, starExports: (specifier: string) => Promise<Set<string> | undefined>): Promise<Set<string>> {
+/**
+ * The names a module's code exports, with `export *` followed through `starExports`; undefined
+ * for CommonJS, whose names only Node's own reading of it knows.
+ */
+export async function exportNames(code: string, starExports: (specifier: string) => Promise<Set<string> | undefined>): Promise<Set<string> | undefined> {
   await init;
-  const [imports, exports] = parse(code);
+  const [imports, exports, , hasModuleSyntax] = parse(code);
+  if (!hasModuleSyntax) return undefined;
   const names = new Set(exports.map((e) => e.n));
   for (const imp of imports) {
     if (imp.d !== -1 || !imp.n) continue;

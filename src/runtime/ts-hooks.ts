@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { MessagePort } from 'node:worker_threads';
 import type { AliasRule } from '../compat/config-model.js';
 import { jsxOptions, projectResolver, type ProjectResolver } from './bundler-resolve.js';
-import { dropMissingReexports, exportNames } from './reexports.js';
+import { exportNames, tolerateMissingBindings } from './reexports.js';
 import { compile, transformsFor, withCommonJsNames, type JsxOptions } from './transform.js';
 
 type Next<A extends unknown[], R> = (...args: A) => Promise<R>;
@@ -146,7 +146,7 @@ export async function load(url: string, context: LoadContext, next: Next<[string
   if (transforms) {
     const esm = !transforms.includes('imports');
     const code = await compiled(path, transforms);
-    return { format: esm ? 'module' : 'commonjs', source: esm && transforms.includes('typescript') ? await dropMissingReexports(code, path, exportsOf) : code, shortCircuit: true };
+    return { format: esm ? 'module' : 'commonjs', source: esm ? await tolerateMissingBindings(code, path, exportsOf) : code, shortCircuit: true };
   }
   if (!isSource(url)) return next(url, context);
   // What a bundler makes of files that are not JavaScript: JSON without `with { type: 'json' }`,
@@ -161,6 +161,8 @@ export async function load(url: string, context: LoadContext, next: Next<[string
   if (ASSET.test(path)) return { format: 'module', source: `export default ${JSON.stringify(path)};`, shortCircuit: true };
   const result = await next(url, context);
   // An ES module that also uses require, module.exports or __dirname, as babel-jest and Vitest allow.
-  if (result.format === 'module' && result.source !== undefined) return { ...result, source: withCommonJsNames(String(result.source)) };
+  if (result.format === 'module' && result.source !== undefined) {
+    return { ...result, source: withCommonJsNames(await tolerateMissingBindings(String(result.source), path, exportsOf)) };
+  }
   return result;
 }
