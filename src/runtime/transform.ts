@@ -98,3 +98,23 @@ export function withCommonJsNames(code: string): string {
   }
   return `${prelude} ${code}`;
 }
+
+const NAMESPACE_IMPORT = /\bimport\s*\*\s*as\s+([\w$]+)\s+from\s*(['"])([^'"./][^'"]*)\2/g;
+
+/**
+ * `import * as _ from 'lodash'` of a CommonJS package: Node's namespace holds only the names its
+ * lexer could find (none for lodash), where bundlers and Vitest expose every property of
+ * `module.exports`. Each such namespace becomes a view that also reads the default export's
+ * properties, when the namespace looks CommonJS (all its names are properties of its default).
+ * Appended at the end, the helper keeps every line where it was.
+ */
+export function interopNamespaces(code: string, isBuiltin: (specifier: string) => boolean): string {
+  let changed = false;
+  const out = code.replace(NAMESPACE_IMPORT, (whole, name: string, quote: string, spec: string) => {
+    if (isBuiltin(spec)) return whole;
+    changed = true;
+    return `import * as __qaNs_${name} from ${quote}${spec}${quote}; const ${name} = __qaInterop(__qaNs_${name})`;
+  });
+  if (!changed) return code;
+  return `${out}\nfunction __qaInterop(ns) { const d = ns.default; if (d === null || (typeof d !== 'object' && typeof d !== 'function') || !Object.keys(ns).every((k) => k === 'default' || k in d)) return ns; const view = Object.create(null); for (const k of Object.getOwnPropertyNames(d)) if (!(k in view)) view[k] = d[k]; return Object.assign(view, ns); }\n`;
+}

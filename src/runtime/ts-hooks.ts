@@ -4,12 +4,13 @@
 // hooks with sucrase ~+45 ms over plain node, with esbuild's transform ~+95 ms (it starts a
 // service process), tsx ~+120 ms.
 import { readFile } from 'node:fs/promises';
+import { isBuiltin } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { MessagePort } from 'node:worker_threads';
 import type { AliasRule } from '../compat/config-model.js';
 import { jsxOptions, projectResolver, type ProjectResolver } from './bundler-resolve.js';
 import { exportNames, tolerateMissingBindings } from './reexports.js';
-import { compile, transformsFor, withCommonJsNames, type JsxOptions } from './transform.js';
+import { compile, interopNamespaces, transformsFor, withCommonJsNames, type JsxOptions } from './transform.js';
 
 type Next<A extends unknown[], R> = (...args: A) => Promise<R>;
 interface ResolveContext { parentURL?: string; conditions?: string[]; importAttributes?: Record<string, string> }
@@ -146,7 +147,7 @@ export async function load(url: string, context: LoadContext, next: Next<[string
   if (transforms) {
     const esm = !transforms.includes('imports');
     const code = await compiled(path, transforms);
-    return { format: esm ? 'module' : 'commonjs', source: esm ? await tolerateMissingBindings(code, path, exportsOf) : code, shortCircuit: true };
+    return { format: esm ? 'module' : 'commonjs', source: esm && isSource(url) ? interopNamespaces(await tolerateMissingBindings(code, path, exportsOf), isBuiltin) : code, shortCircuit: true };
   }
   if (!isSource(url)) return next(url, context);
   // What a bundler makes of files that are not JavaScript: JSON without `with { type: 'json' }`,
@@ -162,7 +163,7 @@ export async function load(url: string, context: LoadContext, next: Next<[string
   const result = await next(url, context);
   // An ES module that also uses require, module.exports or __dirname, as babel-jest and Vitest allow.
   if (result.format === 'module' && result.source !== undefined) {
-    return { ...result, source: withCommonJsNames(await tolerateMissingBindings(String(result.source), path, exportsOf)) };
+    return { ...result, source: interopNamespaces(withCommonJsNames(await tolerateMissingBindings(String(result.source), path, exportsOf)), isBuiltin) };
   }
   return result;
 }

@@ -89,6 +89,22 @@ describe('a Jest project (CommonJS), no qa config', () => {
   });
 });
 
+describe('CommonJS packages imported as namespaces', () => {
+  test('`import * as lib` sees every property of module.exports, as under Vitest', async () => {
+    const dir = compatProject('vitest-project', ['vitest', 'vite']);
+    mkdirSync(join(dir, 'node_modules', 'umd-lib'));
+    writeFileSync(join(dir, 'node_modules', 'umd-lib', 'package.json'), JSON.stringify({ name: 'umd-lib', main: 'index.js' }));
+    // Assigned through a variable, as UMD bundles do: Node's CommonJS lexer finds no names.
+    writeFileSync(join(dir, 'node_modules', 'umd-lib', 'index.js'), 'var lib = function () {}; lib.twice = function (n) { return 2 * n; }; module["exports"] = lib;\n');
+    writeFileSync(join(dir, 'test', 'umd.test.ts'), "import { expect, test } from 'vitest';\nimport * as lib from 'umd-lib';\ntest('twice', () => expect(lib.twice(2)).toBe(4));\n");
+    const own = join(tempDir('qa-compat-own-'), 'vitest.json');
+    await run(join(REPO_ROOT, 'node_modules', '.bin', 'vitest'), ['run', 'test/umd.test.ts', '--reporter=json', `--outputFile=${own}`], { cwd: dir });
+    assert.deepEqual([...runnerVerdicts(own, dir).values()], ['passed']);
+    const qa = await qaJson(dir, ['test/umd.test.ts']);
+    assert.deepEqual([...qa.verdicts.values()], ['passed'], qa.stdout);
+  });
+});
+
 describe('a project with no config file at all', () => {
   test("the runner in package.json's devDependencies decides, with its defaults", async () => {
     const dir = tempDir('qa-compat-zero-');
