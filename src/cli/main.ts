@@ -26,7 +26,7 @@ const here = (file: string) => new URL(`./${file}`, import.meta.url);
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** The options the config decides (the command line's flags win): read again when a watch session sees the config saved. */
-function configuredOptions(req: CliRequest, config: QaConfig): ConfiguredOptions {
+function configuredOptions(req: CliRequest, config: QaConfig, compat = false): ConfiguredOptions {
   const mark = req.mark ?? config.mark;
   const keyword = req.keyword ?? config.keyword;
   // Bad expressions fail before any worker starts.
@@ -37,7 +37,7 @@ function configuredOptions(req: CliRequest, config: QaConfig): ConfiguredOptions
     include: config.include ?? DEFAULT_INCLUDE,
     exclude: [...DEFAULT_EXCLUDE, ...(config.exclude ?? []), ...req.exclude],
     workers: req.workers ?? configured,
-    dist: req.dist ?? config.dist ?? 'load',
+    dist: req.dist ?? config.dist ?? (compat ? 'loadfile' : 'load'),
     timeout: req.timeout ?? config.timeout ?? 30_000,
     mark: mark || undefined,
     keyword: keyword || undefined,
@@ -49,7 +49,8 @@ function configuredOptions(req: CliRequest, config: QaConfig): ConfiguredOptions
 function sessionOptions(req: CliRequest, root: string, config: QaConfig, compat: CompatRun | undefined): SessionOptions {
   return {
     root,
-    ...configuredOptions(req, config),
+    // Vitest and Jest run a file's tests in one process, in order, and suites rely on it.
+    ...configuredOptions(req, config, compat !== undefined),
     ...(compat ? { compat: compat.compat, timeout: req.timeout ?? compat.timeout } : {}),
     paths: req.paths,
     ids: req.ids,
@@ -198,7 +199,7 @@ async function watchMode(session: Session, req: CliRequest, tui: boolean, config
   const { WatchController } = await import('../watch/controller.js');
   const reloadConfig = async () => {
     const { config } = await loadConfig(process.cwd(), req.config, here('ts-hooks.js').href, { fresh: true });
-    await session.reconfigure(configuredOptions(req, config));
+    await session.reconfigure(configuredOptions(req, config, configSource !== undefined));
   };
   const watch = new WatchController(session, { paths: req.paths, ids: req.ids, debounceMs: Number(process.env.QA_WATCH_DEBOUNCE_MS) || 100, reloadConfig });
   try {

@@ -7,6 +7,7 @@ import { dirname, extname, isAbsolute, join, resolve as resolvePath } from 'node
 import { fileURLToPath } from 'node:url';
 import { createPathsMatcher, getTsconfig } from 'get-tsconfig';
 import type { AliasRule } from '../compat/config-model.js';
+import type { JsxOptions } from './transform.js';
 
 /** Vite's default `resolve.extensions`, then the TypeScript flavours Vite leaves to plugins. */
 const EXTENSIONS = ['.mjs', '.js', '.mts', '.ts', '.jsx', '.tsx', '.json', '.cts', '.cjs'];
@@ -94,14 +95,21 @@ export function projectResolver(root: string, alias: readonly AliasRule[]): Proj
   };
 }
 
-/** The tsconfig's JSX settings, for the transform (React's automatic runtime unless it says otherwise). */
-export function jsxOptions(root: string): { runtime: 'automatic' | 'classic'; importSource: string; pragma?: string; pragmaFrag?: string } {
+/**
+ * What the tsconfig says about emitting: JSX (React's automatic runtime unless it says otherwise),
+ * and whether class fields are defined (ES2022 semantics) or, as TypeScript does for older targets
+ * unless told, fields without an initializer are left out.
+ */
+export function emitOptions(root: string): JsxOptions {
   const options = getTsconfig(root)?.config.compilerOptions;
-  const classic = options?.jsx === 'react';
+  const target = String(options?.target ?? 'es2015').toLowerCase();
+  const modernTarget = target === 'esnext' || (/^es(\d{4})$/.test(target) && Number(target.slice(2)) >= 2022);
   return {
-    runtime: classic ? 'classic' : 'automatic',
+    runtime: options?.jsx === 'react' ? 'classic' : 'automatic',
     importSource: options?.jsxImportSource ?? 'react',
     pragma: options?.jsxFactory,
     pragmaFrag: options?.jsxFragmentFactory,
+    // Without a tsconfig there is no older target to honour.
+    defineFields: options === undefined || (options.useDefineForClassFields ?? modernTarget),
   };
 }

@@ -77,12 +77,13 @@ export async function tolerateMissingBindings(code: string, path: string, export
 
 /**
  * The names a module's code exports, with `export *` followed through `starExports`; undefined
- * for CommonJS, whose names only Node's own reading of it knows.
+ * for JavaScript without ES module syntax (CommonJS), whose names only Node's reading knows.
  */
-export async function exportNames(code: string, starExports: (specifier: string) => Promise<Set<string> | undefined>): Promise<Set<string> | undefined> {
+export async function exportNames(code: string, starExports: (specifier: string) => Promise<Set<string> | undefined>, esm: boolean): Promise<Set<string> | undefined> {
   await init;
   const [imports, exports, , hasModuleSyntax] = parse(code);
-  if (!hasModuleSyntax) return undefined;
+  // TypeScript is always a module here, also when its types were all it exported.
+  if (!hasModuleSyntax && !esm) return undefined;
   const names = new Set(exports.map((e) => e.n));
   for (const imp of imports) {
     if (imp.d !== -1 || !imp.n) continue;

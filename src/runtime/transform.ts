@@ -13,6 +13,8 @@ export interface JsxOptions {
   importSource: string;
   pragma?: string;
   pragmaFrag?: string;
+  /** Class fields as ES2022 defines them; else TypeScript's older emit (uninitialised fields dropped). */
+  defineFields: boolean;
 }
 
 type Sucrase = typeof import('sucrase');
@@ -62,7 +64,10 @@ export function compile(path: string, source: string, transforms: SucraseTransfo
     const { code } = transform(source, {
       transforms,
       filePath: path,
-      disableESTransforms: true,
+      // sucrase drops fields without an initializer only when it lowers class fields, which
+      // TypeScript's emit for targets before ES2022 amounts to (`subscribe!: Fn` must not shadow
+      // the inherited method).
+      disableESTransforms: jsx.defineFields,
       jsxRuntime: jsx.runtime,
       jsxImportSource: jsx.importSource,
       ...(jsx.pragma ? { jsxPragma: jsx.pragma } : {}),
@@ -100,21 +105,29 @@ export function withCommonJsNames(code: string): string {
 }
 
 const NAMESPACE_IMPORT = /\bimport\s*\*\s*as\s+([\w$]+)\s+from\s*(['"])([^'"./][^'"]*)\2/g;
+const NAMED_IMPORT = /\bimport\s+(?!type\b)(?:([\w$]+)\s*,\s*)?\{([^}]*)\}\s*from\s*(['"])([^'"./][^'"]*)\3/g;
 
 /**
- * `import * as _ from 'lodash'` of a CommonJS package: Node's namespace holds only the names its
- * lexer could find (none for lodash), where bundlers and Vitest expose every property of
- * `module.exports`. Each such namespace becomes a view that also reads the default export's
- * properties, when the namespace looks CommonJS (all its names are properties of its default).
- * Appended at the end, the helper keeps every line where it was.
+ * Imports of a CommonJS package by name (`import { pick } from 'lodash'`, `import * as _ from
+ * 'lodash'`): Node's namespace holds only the names its lexer could find (none for lodash), where
+ * bundlers and Vitest read every property of `module.exports`. Such imports read from a view that
+ * also has the default export's properties, when the namespace looks CommonJS (all its names are
+ * properties of its default); a name neither has is undefined, as under Vite. Appended at the
+ * end, the helper keeps every line where it was.
  */
-export function interopNamespaces(code: string, isBuiltin: (specifier: string) => boolean): string {
-  let changed = false;
-  const out = code.replace(NAMESPACE_IMPORT, (whole, name: string, quote: string, spec: string) => {
+export function interopPackageImports(code: string, isBuiltin: (specifier: string) => boolean): string {
+  let n = 0;
+  let out = code.replace(NAMESPACE_IMPORT, (whole, name: string, quote: string, spec: string) => {
     if (isBuiltin(spec)) return whole;
-    changed = true;
+    n++;
     return `import * as __qaNs_${name} from ${quote}${spec}${quote}; const ${name} = __qaInterop(__qaNs_${name})`;
   });
-  if (!changed) return code;
-  return `${out}\nfunction __qaInterop(ns) { const d = ns.default; if (d === null || (typeof d !== 'object' && typeof d !== 'function') || !Object.keys(ns).every((k) => k === 'default' || k in d)) return ns; const view = Object.create(null); for (const k of Object.getOwnPropertyNames(d)) if (!(k in view)) view[k] = d[k]; return Object.assign(view, ns); }\n`;
+  out = out.replace(NAMED_IMPORT, (whole, def: string | undefined, list: string, quote: string, spec: string) => {
+    if (isBuiltin(spec)) return whole;
+    const ns = `__qaNs${++n}`;
+    const names = list.replace(/([\w$]+)\s+as\s+([\w$]+)/g, '$1: $2');
+    return `import ${def ? `${def}, ` : ''}* as ${ns} from ${quote}${spec}${quote}; const {${names}} = __qaInterop(${ns})`;
+  });
+  if (n === 0) return code;
+  return `${out}\nfunction __qaInterop(ns) { const d = ns.default; if (d === null || (typeof d !== 'object' && typeof d !== 'function') || !Object.keys(ns).every((k) => k === 'default' || k in d)) return ns; const view = Object.create(null); for (const k of Object.getOwnPropertyNames(d)) view[k] = d[k]; return Object.assign(view, ns); }\n`;
 }

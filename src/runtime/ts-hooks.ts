@@ -8,9 +8,9 @@ import { isBuiltin } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { MessagePort } from 'node:worker_threads';
 import type { AliasRule } from '../compat/config-model.js';
-import { jsxOptions, projectResolver, type ProjectResolver } from './bundler-resolve.js';
+import { emitOptions, projectResolver, type ProjectResolver } from './bundler-resolve.js';
 import { exportNames, tolerateMissingBindings } from './reexports.js';
-import { compile, interopNamespaces, transformsFor, withCommonJsNames, type JsxOptions } from './transform.js';
+import { compile, interopPackageImports, transformsFor, withCommonJsNames, type JsxOptions } from './transform.js';
 
 type Next<A extends unknown[], R> = (...args: A) => Promise<R>;
 interface ResolveContext { parentURL?: string; conditions?: string[]; importAttributes?: Record<string, string> }
@@ -116,7 +116,7 @@ export async function resolve(specifier: string, context: ResolveContext, next: 
 }
 
 function compiled(path: string, transforms: NonNullable<ReturnType<typeof transformsFor>>): Promise<string> {
-  return readFile(path, 'utf8').then((source) => compile(path, source, transforms, (jsx ??= jsxOptions(root)), !transforms.includes('imports')));
+  return readFile(path, 'utf8').then((source) => compile(path, source, transforms, (jsx ??= emitOptions(root)), !transforms.includes('imports')));
 }
 
 /** What a project module exports, read from its code; undefined for anything else (a package). */
@@ -130,7 +130,7 @@ function exportsOf(specifier: string, importer: string): Promise<Set<string> | u
     exported.set(file, Promise.resolve(new Set(['*'])));
     const transforms = transformsFor(file);
     names = (transforms ? compiled(file, transforms) : readFile(file, 'utf8'))
-      .then((code) => exportNames(code, (star) => exportsOf(star, file)))
+      .then((code) => exportNames(code, (star) => exportsOf(star, file), transforms !== undefined))
       .catch(() => undefined);
     exported.set(file, names);
   }
@@ -147,7 +147,7 @@ export async function load(url: string, context: LoadContext, next: Next<[string
   if (transforms) {
     const esm = !transforms.includes('imports');
     const code = await compiled(path, transforms);
-    return { format: esm ? 'module' : 'commonjs', source: esm && isSource(url) ? interopNamespaces(await tolerateMissingBindings(code, path, exportsOf), isBuiltin) : code, shortCircuit: true };
+    return { format: esm ? 'module' : 'commonjs', source: esm && isSource(url) ? interopPackageImports(await tolerateMissingBindings(code, path, exportsOf), isBuiltin) : code, shortCircuit: true };
   }
   if (!isSource(url)) return next(url, context);
   // What a bundler makes of files that are not JavaScript: JSON without `with { type: 'json' }`,
@@ -163,7 +163,7 @@ export async function load(url: string, context: LoadContext, next: Next<[string
   const result = await next(url, context);
   // An ES module that also uses require, module.exports or __dirname, as babel-jest and Vitest allow.
   if (result.format === 'module' && result.source !== undefined) {
-    return { ...result, source: interopNamespaces(withCommonJsNames(await tolerateMissingBindings(String(result.source), path, exportsOf)), isBuiltin) };
+    return { ...result, source: interopPackageImports(withCommonJsNames(await tolerateMissingBindings(String(result.source), path, exportsOf)), isBuiltin) };
   }
   return result;
 }
