@@ -9,6 +9,7 @@ import { installJestAliases } from './jest-aliases.js';
 import { createJestObject } from './jest-object.js';
 import { jestEachName } from './jest-names.js';
 import { afterFile, beforeEachTest } from './lifecycle.js';
+import { addJestSnapshotStubs } from './snapshot-stubs.js';
 import { projectOf } from './worker-settings.js';
 
 export const test = makeTestApi<Record<string, any>>(new Map(), 'jest', jestEachName);
@@ -28,6 +29,7 @@ export const fdescribe = describe.only;
 export const xdescribe = describe.skip;
 
 installJestAliases(expect);
+addJestSnapshotStubs(expect);
 
 addPlugin({
   beforeTest(info) {

@@ -13,3 +13,9 @@ export const SnapshotStubs: ChaiPlugin = (chai, utils) => {
   for (const name of MATCHERS) utils.addMethod(chai.Assertion.prototype, name, unsupported(`${name}()`));
   utils.addMethod(chai.expect, 'addSnapshotSerializer', unsupported('expect.addSnapshotSerializer()'));
 };
+
+/** Jest's expect has no snapshot matchers of its own (jest-snapshot adds them): the same loud failure there. */
+export function addJestSnapshotStubs(expect: { extend(matchers: Record<string, () => never>): void }): void {
+  const names = ['toMatchSnapshot', 'toMatchInlineSnapshot', 'toThrowErrorMatchingSnapshot', 'toThrowErrorMatchingInlineSnapshot'];
+  expect.extend(Object.fromEntries(names.map((name) => [name, unsupported(`${name}()`)])));
+}
