@@ -2,15 +2,49 @@
 // (Jest's usual) gets the same project resolution here: config aliases (Jest's moduleNameMapper),
 // tsconfig paths, and extensionless or folder specifiers naming TypeScript files. What the
 // project resolver does not claim, Node resolves as always.
+import { readFileSync } from 'node:fs';
 import Module from 'node:module';
 import type { AliasRule } from '../compat/config-model.js';
-import { projectResolver } from './bundler-resolve.js';
+import { emitOptions, projectResolver } from './bundler-resolve.js';
+import { fillsExports, loadSucrase, transformsFor } from './transform.js';
+
+interface CompiledModule {
+  _compile(code: string, filename: string): void;
+}
 
 interface ModuleInternals {
   _resolveFilename(request: string, parent: NodeJS.Module | null | undefined, isMain: boolean, options?: unknown): string;
+  _extensions: Record<string, (module: CompiledModule, filename: string) => void>;
 }
 
 const M = Module as unknown as ModuleInternals;
+
+const ES_SYNTAX = /^\s*(?:import\s*[\w${*'"]|export\s)/m;
+
+/**
+ * A project file that `require()` reaches and that is TypeScript, or imports while exporting by
+ * filling `exports` (what babel-jest accepts), is compiled to CommonJS first, as ts-jest and
+ * babel-jest do. A plain ES module is left to Node's require(esm).
+ */
+export async function compileRequiredSources(root: string): Promise<void> {
+  const transform = await loadSucrase();
+  const emit = emitOptions(root);
+  const original = M._extensions['.js'];
+  const compileOr = (fallback: (module: CompiledModule, filename: string) => void) => (module: CompiledModule, filename: string) => {
+    if (filename.startsWith(root) && !filename.includes('/node_modules/')) {
+      const source = readFileSync(filename, 'utf8');
+      const ts = transformsFor(filename)?.filter((t) => t !== 'imports');
+      if (ts || (ES_SYNTAX.test(source) && fillsExports(source))) {
+        const { code } = transform(source, { transforms: [...(ts ?? (filename.endsWith('.jsx') ? ['jsx' as const] : [])), 'imports'], filePath: filename, disableESTransforms: emit.defineFields, jsxRuntime: emit.runtime, jsxImportSource: emit.importSource, production: true });
+        module._compile(code, filename);
+        return;
+      }
+    }
+    fallback(module, filename);
+  };
+  M._extensions['.js'] = compileOr(original);
+  for (const ext of ['.ts', '.tsx', '.mts', '.cts', '.jsx']) M._extensions[ext] = compileOr(M._extensions[ext] ?? original);
+}
 
 export function resolveRequiresLikeBundlers(root: string, alias: AliasRule[]): void {
   const resolver = projectResolver(root, alias);

@@ -24,7 +24,7 @@ type SucraseTransform = 'typescript' | 'jsx' | 'imports';
 const CACHE = join(tmpdir(), `qa-lanes-ts-${process.getuid?.() ?? 'user'}`, 'v2');
 let sucrase: Promise<Transform> | undefined;
 // sucrase is CommonJS: bundled, its exports may sit on `default`.
-const loadSucrase = async (): Promise<Transform> => {
+export const loadSucrase = async (): Promise<Transform> => {
   const mod = (await import('sucrase')) as { transform?: Transform; default?: { transform: Transform } };
   return mod.transform ?? mod.default!.transform;
 };
@@ -78,6 +78,24 @@ export function compile(path: string, source: string, transforms: SucraseTransfo
   });
 }
 
+const FILLS_EXPORTS = /(?:^|[^.\w$])(?:module\.exports\s*=|exports\.[\w$]+\s*=)/m;
+const EXPORT_STATEMENT = /(?:^|[;\n])\s*export\s+(?:default\b|const\b|let\b|var\b|function\b|async\b|class\b|\{|\*)/;
+
+/**
+ * A file that imports but exports by filling `exports` (what babel-jest accepts): only Node's
+ * reading of it as CommonJS, or our export of module.exports, knows its names.
+ */
+export const fillsExports = (code: string): boolean => FILLS_EXPORTS.test(code) && !EXPORT_STATEMENT.test(code);
+
+/** What its importers get, as babel's interop gives them: module.exports as the default, and each `exports.name`. */
+function exportsAsModule(code: string): string {
+  const names = [...new Set([...code.matchAll(/(?:^|[^.\w$])exports\.([\w$]+)\s*=/gm)].map((m) => m[1]))].filter((n) => n !== 'default');
+  // Under names of their own: the file may declare the same names locally (`exports.f = f`).
+  const bound = names.map((n) => `${n}: __qaExport_${n}`).join(', ');
+  const listed = names.map((n) => `__qaExport_${n} as ${n}`).join(', ');
+  return `export default module.exports;${names.length ? ` const { ${bound} } = module.exports; export { ${listed} };` : ''}`;
+}
+
 /** `__dirname` and friends in an ES module, as Vitest's module runner and Jest's CommonJS give them. */
 const SHIMS: Array<[RegExp, RegExp, string]> = [
   [/\b__filename\b/, /\b(?:const|let|var|function|class)\s+__filename\b/, 'const __filename = __qaFileURLToPath(import.meta.url);'],
@@ -93,6 +111,7 @@ const SHIMS: Array<[RegExp, RegExp, string]> = [
 export function withCommonJsNames(code: string): string {
   const wanted = SHIMS.filter(([uses, declares]) => uses.test(code) && !declares.test(code)).map(([, , decl]) => decl);
   if (wanted.length === 0) return code;
+  if (fillsExports(code)) code = `${code}\n${exportsAsModule(code)}\n`;
   const prelude =
     "import { createRequire as __qaCreateRequire } from 'node:module'; import { fileURLToPath as __qaFileURLToPath } from 'node:url'; import { dirname as __qaDirname } from 'node:path'; " +
     wanted.join(' ');

@@ -10,7 +10,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { AliasRule } from '../compat/config-model.js';
 import { emitOptions, projectResolver, type ProjectResolver } from './bundler-resolve.js';
 import { exportNames, tolerateMissingBindings } from './reexports.js';
-import { compile, interopPackageImports, transformsFor, withCommonJsNames, type JsxOptions } from './transform.js';
+import { compile, fillsExports, interopPackageImports, transformsFor, withCommonJsNames, type JsxOptions } from './transform.js';
 
 type Next<A extends unknown[], R> = (...args: A) => Promise<R>;
 interface ResolveContext { parentURL?: string; conditions?: string[]; importAttributes?: Record<string, string> }
@@ -130,7 +130,7 @@ function exportsOf(specifier: string, importer: string): Promise<Set<string> | u
     exported.set(file, Promise.resolve(new Set(['*'])));
     const transforms = transformsFor(file);
     names = (transforms ? compiled(file, transforms) : readFile(file, 'utf8'))
-      .then((code) => exportNames(code, (star) => exportsOf(star, file), transforms !== undefined))
+      .then((code) => (!transforms && fillsExports(code) ? undefined : exportNames(code, (star) => exportsOf(star, file), transforms !== undefined)))
       .catch(() => undefined);
     exported.set(file, names);
   }

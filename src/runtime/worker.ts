@@ -10,7 +10,7 @@ import { Harness, testContext } from './harness.js';
 import { bumpModules, takeImports, watching } from './hooks-port.js';
 import { collectState } from './model.js';
 import { prepareCompatFile, workerCompat } from '../compat/worker-settings.js';
-import { resolveRequiresLikeBundlers } from './require-resolve.js';
+import { compileRequiredSources, resolveRequiresLikeBundlers } from './require-resolve.js';
 import { evictRequired, takeRequires, trackRequires } from './require-hook.js';
 
 // Taken before any test can fake them (vi/jest.useFakeTimers fake setImmediate too): a faked one
@@ -23,7 +23,10 @@ const harness = new Harness({
   defaultTimeout: Number(process.env.QA_TIMEOUT ?? 30000),
   ...(compat ? { prepare: (rel: string) => prepareCompatFile(compat, rel) } : {}),
 });
-if (compat) resolveRequiresLikeBundlers(root, process.env.QA_ALIAS ? JSON.parse(process.env.QA_ALIAS) : []);
+if (compat) {
+  resolveRequiresLikeBundlers(root, process.env.QA_ALIAS ? JSON.parse(process.env.QA_ALIAS) : []);
+  await compileRequiredSources(root);
+}
 // Jest's globals always; Vitest's with `globals: true`.
 if (compat && (compat.flavor === 'jest' || compat.projects.some((p) => p.globals))) await (await import('../compat/globals.js')).installGlobals(compat.flavor);
 
