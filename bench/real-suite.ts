@@ -27,6 +27,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT, tempRoot } from './generate.js';
 import type { JsonReport } from '../src/report/json.ts';
+import { fmt, median, ratio } from './stats.js';
 
 // ------------------------------------------------------------------ options
 
@@ -337,17 +338,8 @@ async function measure(contestants: Contestant[], root: string): Promise<Sample[
 }
 
 // ------------------------------------------------------------------ the report
-// bench/run.ts has its own median/fmt/header helpers, but keeps them private and runs its whole
-// benchmark on import, so these are small local ones in the same format.
+// bench/run.ts runs its whole benchmark on import: its machine header is written again here, small.
 
-const median = (xs: number[]) => {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-};
-const fmt = (ms: number) => (!Number.isFinite(ms) ? '—' : ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`);
-const ratio = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '—');
 
 function version(pkgDir: string): string {
   try {

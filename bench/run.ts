@@ -40,6 +40,7 @@ import {
 } from './generate.js';
 import { staticImporters, staticImports } from './imports.js';
 import { available as procAvailable, sampleTree, type TreePeak } from './proctree.js';
+import { fmt, median, ratio } from './stats.js';
 
 // ------------------------------------------------------------------ options
 
@@ -433,14 +434,6 @@ const extras: string[] = [];
 const memoryRows: string[] = [];
 const targets: Array<{ met: boolean | undefined; text: string }> = [];
 
-const median = (xs: number[]) => {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-};
-const fmt = (ms: number) => (!Number.isFinite(ms) ? '—' : ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`);
-const ratio = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '—');
 const kb = (k: number) => (k > 0 ? `${(k / 1024).toFixed(0)} MB` : '—');
 const medianOf = (row: Row | undefined, pick: (s: Sample) => number | undefined = (s) => s.ms) =>
   row && !row.broken ? median(row.samples.map(pick).filter((x): x is number => x !== undefined && Number.isFinite(x))) : NaN;
