@@ -39,9 +39,14 @@ function vitestIsDependency(root: string): boolean {
 }
 
 type LoadConfigFromFile = (env: typeof CONFIG_ENV, file?: string, root?: string, logLevel?: string) => Promise<{ config: Raw } | null>;
+type RunnerImport = (id: string, inline?: Raw) => Promise<{ module: { default?: unknown } }>;
+interface ViteApi {
+  loadConfigFromFile: LoadConfigFromFile;
+  runnerImport?: RunnerImport;
+}
 
 /** The project's own vite, so `__dirname`, TS and plugins load exactly as under Vitest. */
-async function projectVite(root: string): Promise<LoadConfigFromFile | undefined> {
+async function projectVite(root: string): Promise<ViteApi | undefined> {
   let pkgFile: string;
   try {
     pkgFile = createRequire(join(root, 'package.json')).resolve('vite/package.json');
@@ -52,8 +57,8 @@ async function projectVite(root: string): Promise<LoadConfigFromFile | undefined
   const dot = pkg.exports?.['.'];
   const entry = typeof dot === 'string' ? dot : isPlainObject(dot) ? pickImport(dot) : (pkg.module ?? pkg.main);
   if (!entry) return undefined;
-  const mod = (await import(pathToFileURL(join(dirname(pkgFile), entry)).href)) as { loadConfigFromFile?: LoadConfigFromFile };
-  return mod.loadConfigFromFile;
+  const mod = (await import(pathToFileURL(join(dirname(pkgFile), entry)).href)) as Partial<ViteApi>;
+  return mod.loadConfigFromFile ? (mod as ViteApi) : undefined;
 }
 
 function pickImport(cond: Record<string, unknown>): string | undefined {
@@ -67,11 +72,11 @@ function pickImport(cond: Record<string, unknown>): string | undefined {
 
 export async function loadViteConfig(file: string, tsHooksUrl: string): Promise<Raw> {
   const label = basename(file);
-  const load = await projectVite(dirname(file));
+  const vite = await projectVite(dirname(file));
   let raw: unknown;
-  if (load) {
+  if (vite) {
     try {
-      raw = (await load(CONFIG_ENV, file, dirname(file), 'silent'))?.config ?? {};
+      raw = (await vite.loadConfigFromFile(CONFIG_ENV, file, dirname(file), 'silent'))?.config ?? {};
     } catch (err) {
       throw new UsageError(`could not load ${label}: ${firstLine(err)}`);
     }
@@ -93,7 +98,7 @@ export async function readVitestConfig(file: string, opts: VitestOptions): Promi
   const config = await loadViteConfig(file, opts.tsHooksUrl);
   const test = testOf(config, label);
   const rootDir = resolve(dirname(file), str(test.root ?? config.root, label, 'root') ?? '.');
-  const entries = (test.projects ?? test.workspace) as unknown;
+  const entries = (test.projects ?? test.workspace ?? (await workspaceFile(rootDir, opts.tsHooksUrl))) as unknown;
   const skipped: Array<{ name: string; reason: string }> = [];
   let projects: CompatProject[];
   if (entries === undefined) {
@@ -112,6 +117,34 @@ export async function readVitestConfig(file: string, opts: VitestOptions): Promi
   }
   if (opts.project?.length) projects = pickProjects(projects, opts.project);
   return { flavor: 'vitest', source: label, projects, ...(skipped.length ? { skipped } : {}) };
+}
+
+// Vitest ≤ 3 read projects from a vitest.workspace / vitest.projects file next to the config.
+async function workspaceFile(rootDir: string, tsHooksUrl: string): Promise<unknown> {
+  for (const base of ['vitest.workspace', 'vitest.projects']) {
+    for (const ext of [...EXTS, 'json']) {
+      const p = join(rootDir, `${base}.${ext}`);
+      if (!existsSync(p)) continue;
+      if (ext === 'json') {
+        try {
+          return JSON.parse(readFileSync(p, 'utf8')) as unknown;
+        } catch (err) {
+          throw new UsageError(`could not read ${basename(p)}: ${firstLine(err)}`);
+        }
+      }
+      // A workspace file exports an array, which loadConfigFromFile refuses; Vite's runner imports it.
+      const vite = /\.[mc]?ts$/.test(p) ? await projectVite(rootDir) : undefined;
+      if (vite?.runnerImport) {
+        try {
+          return (await vite.runnerImport(p, { root: rootDir, logLevel: 'silent' })).module.default;
+        } catch (err) {
+          throw new UsageError(`could not load ${basename(p)}: ${firstLine(err)}`);
+        }
+      }
+      return importConfigModule(p, tsHooksUrl, basename(p));
+    }
+  }
+  return undefined;
 }
 
 function testOf(config: Raw, where: string): Raw {
@@ -136,8 +169,11 @@ async function expandProject(entry: unknown, i: number, rootConfig: Raw, rootDir
       const isDir = statSync(m).isDirectory();
       const cfgFile = isDir ? findVitestConfigFile(m) : m;
       if (!isDir && !/(^|\/)vite(st)?\.config\.|vitest\.(workspace|projects)\./.test(m)) continue;
-      const raw = cfgFile ? await loadViteConfig(cfgFile, tsHooksUrl) : {};
+      let raw: Raw = cfgFile ? await loadViteConfig(cfgFile, tsHooksUrl) : {};
       const root = resolve(cfgFile ? dirname(cfgFile) : m, str(testOf(raw, where).root ?? raw.root, where, 'root') ?? '.');
+      const test = testOf(raw, where);
+      // Vitest names an unnamed folder project after its package.json, else the folder.
+      if (test.name === undefined) raw = { ...raw, test: { ...test, name: folderName(cfgFile ? dirname(cfgFile) : m) } };
       out.push({ raw, root, where: cfgFile ? basename(cfgFile) : where });
     }
     return out;
@@ -148,6 +184,16 @@ async function expandProject(entry: unknown, i: number, rootConfig: Raw, rootDir
   else if (typeof entry.extends === 'string') raw = mergeInto(await loadViteConfig(resolve(rootDir, entry.extends), tsHooksUrl), entry);
   const root = resolve(rootDir, str(testOf(raw, where).root ?? raw.root, where, 'root') ?? '.');
   return [{ raw, root, where }];
+}
+
+function folderName(dir: string): string {
+  try {
+    const name = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown }).name;
+    if (typeof name === 'string' && name) return name;
+  } catch {
+    // no package.json: the folder's name
+  }
+  return basename(dir);
 }
 
 function withoutProjects(config: Raw): Raw {

@@ -114,6 +114,16 @@ describe('vitest configs', () => {
     });
   });
 
+  it('reads an older vitest.workspace.ts, naming folder projects after package.json or the folder', async () => {
+    const cfg = await load('vitest-workspace');
+    assert.deepEqual(cfg.projects.map((p) => p.name), ['@scope/alpha', 'beta']);
+    assert.deepEqual(await files('vitest-workspace', cfg), ['0:pkgs/alpha/a.test.ts', '1:pkgs/beta/b.test.ts']);
+  });
+
+  it('a bad option is a one-line usage error naming the file and key', async () => {
+    await assert.rejects(load('vitest-bad'), (err: unknown) => err instanceof UsageError && err.message === 'vitest.config.mjs: "test.testTimeout" must be a number ≥ 0');
+  });
+
   it('finds the same files per project as `vitest list --project`', async () => {
     const cfg = await load('vitest-projects', ['unit', 'lib']);
     assert.deepEqual(await named('vitest-projects', cfg), await vitestList('vitest-projects', ['--project', 'unit', '--project', 'lib']));
