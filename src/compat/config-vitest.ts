@@ -253,8 +253,7 @@ function toProject(config: Raw, root: string, where: string): CompatProject {
     environment: str(test.environment, where, k('environment')) ?? 'node',
     testTimeout: optNumber(test.testTimeout, where, k('testTimeout')) ?? 5000,
     hookTimeout: optNumber(test.hookTimeout, where, k('hookTimeout')) ?? 10000,
-    // test.alias is applied ahead of resolve.alias, as Vitest prepends it.
-    alias: [...aliasRules(test.alias, where, k('alias')), ...aliasRules(resolveCfg.alias, where, 'resolve.alias')],
+    alias: mergedAlias(test.alias, resolveCfg.alias, where),
     isolate: optBool(test.isolate, where, k('isolate')) ?? true,
     env: Object.fromEntries(Object.entries(env).map(([key, v]) => [key, String(v)])),
     mocks: {
@@ -281,6 +280,13 @@ function toProject(config: Raw, root: string, where: string): CompatProject {
   return project;
 }
 
+// Vitest hands test.alias to Vite as resolve.alias, and Vite's mergeAlias joins the two:
+// two objects merge key by key (test.alias wins), otherwise test.alias's entries go first.
+function mergedAlias(testAlias: unknown, resolveAlias: unknown, where: string): AliasRule[] {
+  if (isPlainObject(testAlias) && isPlainObject(resolveAlias)) return aliasRules({ ...resolveAlias, ...testAlias }, where, 'resolve.alias');
+  return [...aliasRules(testAlias, where, 'test.alias'), ...aliasRules(resolveAlias, where, 'resolve.alias')];
+}
+
 function aliasRules(v: unknown, where: string, key: string): AliasRule[] {
   if (v === undefined || v === null) return [];
   const pairs: Array<[unknown, unknown]> = Array.isArray(v)
@@ -290,6 +296,8 @@ function aliasRules(v: unknown, where: string, key: string): AliasRule[] {
       : [[undefined, undefined]];
   return pairs.map(([find, replacement]) => {
     if (typeof replacement !== 'string') throw new UsageError(`${where}: "${key}" entries need a string replacement`);
+    // Vite's normalizeSingleAlias: `a/` → `b/` means the same as `a` → `b`.
+    if (typeof find === 'string' && find.endsWith('/') && replacement.endsWith('/')) return { kind: 'prefix', find: find.slice(0, -1), replacement: replacement.slice(0, -1) };
     if (typeof find === 'string') return { kind: 'prefix', find, replacement };
     if (isRegExp(find)) return { kind: 'replace', pattern: find.source, flags: find.flags, replacement };
     throw new UsageError(`${where}: "${key}" entries need a string or RegExp "find"`);
