@@ -187,6 +187,7 @@ async function normalizeJest(input: Raw, where: string): Promise<CompatProject> 
     exclude: [],
     testRegex,
     roots: (stringList(o.roots, where, 'roots') ?? ['<rootDir>']).map((r) => resolve(rootDir, replaceRootDir(rootDir, r))),
+    // Jest puts rootDir into these regexes unescaped (normalizeUnmockedModulePathPatterns).
     ignore: (stringList(o.testPathIgnorePatterns, where, 'testPathIgnorePatterns') ?? [NODE_MODULES_REGEXP]).map((p) => replaceTags(rootDir, p)),
     extensions: stringList(o.moduleFileExtensions, where, 'moduleFileExtensions') ?? JEST_DEFAULT_EXTENSIONS,
     setupFiles: [...paths('setupFiles'), ...paths('setupFilesAfterEnv')],

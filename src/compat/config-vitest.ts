@@ -39,9 +39,14 @@ function vitestIsDependency(root: string): boolean {
 }
 
 type LoadConfigFromFile = (env: typeof CONFIG_ENV, file?: string, root?: string, logLevel?: string) => Promise<{ config: Raw } | null>;
+type RunnerImport = (id: string, inline?: Raw) => Promise<{ module: { default?: unknown } }>;
+interface ViteApi {
+  loadConfigFromFile: LoadConfigFromFile;
+  runnerImport?: RunnerImport;
+}
 
 /** The project's own vite, so `__dirname`, TS and plugins load exactly as under Vitest. */
-async function projectVite(root: string): Promise<LoadConfigFromFile | undefined> {
+async function projectVite(root: string): Promise<ViteApi | undefined> {
   let pkgFile: string;
   try {
     pkgFile = createRequire(join(root, 'package.json')).resolve('vite/package.json');
@@ -52,8 +57,8 @@ async function projectVite(root: string): Promise<LoadConfigFromFile | undefined
   const dot = pkg.exports?.['.'];
   const entry = typeof dot === 'string' ? dot : isPlainObject(dot) ? pickImport(dot) : (pkg.module ?? pkg.main);
   if (!entry) return undefined;
-  const mod = (await import(pathToFileURL(join(dirname(pkgFile), entry)).href)) as { loadConfigFromFile?: LoadConfigFromFile };
-  return mod.loadConfigFromFile;
+  const mod = (await import(pathToFileURL(join(dirname(pkgFile), entry)).href)) as Partial<ViteApi>;
+  return mod.loadConfigFromFile ? (mod as ViteApi) : undefined;
 }
 
 function pickImport(cond: Record<string, unknown>): string | undefined {
@@ -67,11 +72,11 @@ function pickImport(cond: Record<string, unknown>): string | undefined {
 
 export async function loadViteConfig(file: string, tsHooksUrl: string): Promise<Raw> {
   const label = basename(file);
-  const load = await projectVite(dirname(file));
+  const vite = await projectVite(dirname(file));
   let raw: unknown;
-  if (load) {
+  if (vite) {
     try {
-      raw = (await load(CONFIG_ENV, file, dirname(file), 'silent'))?.config ?? {};
+      raw = (await vite.loadConfigFromFile(CONFIG_ENV, file, dirname(file), 'silent'))?.config ?? {};
     } catch (err) {
       throw new UsageError(`could not load ${label}: ${firstLine(err)}`);
     }
@@ -93,7 +98,7 @@ export async function readVitestConfig(file: string, opts: VitestOptions): Promi
   const config = await loadViteConfig(file, opts.tsHooksUrl);
   const test = testOf(config, label);
   const rootDir = resolve(dirname(file), str(test.root ?? config.root, label, 'root') ?? '.');
-  const entries = (test.projects ?? test.workspace) as unknown;
+  const entries = (test.projects ?? test.workspace ?? (await workspaceFile(rootDir, opts.tsHooksUrl))) as unknown;
   const skipped: Array<{ name: string; reason: string }> = [];
   let projects: CompatProject[];
   if (entries === undefined) {
@@ -119,6 +124,34 @@ export function vitestDefaults(dir: string, source: string): CompatConfig {
   return { flavor: 'vitest', source, projects: [toProject({}, dir, source)] };
 }
 
+// Vitest ≤ 3 read projects from a vitest.workspace / vitest.projects file next to the config.
+async function workspaceFile(rootDir: string, tsHooksUrl: string): Promise<unknown> {
+  for (const base of ['vitest.workspace', 'vitest.projects']) {
+    for (const ext of [...EXTS, 'json']) {
+      const p = join(rootDir, `${base}.${ext}`);
+      if (!existsSync(p)) continue;
+      if (ext === 'json') {
+        try {
+          return JSON.parse(readFileSync(p, 'utf8')) as unknown;
+        } catch (err) {
+          throw new UsageError(`could not read ${basename(p)}: ${firstLine(err)}`);
+        }
+      }
+      // A workspace file exports an array, which loadConfigFromFile refuses; Vite's runner imports it.
+      const vite = /\.[mc]?ts$/.test(p) ? await projectVite(rootDir) : undefined;
+      if (vite?.runnerImport) {
+        try {
+          return (await vite.runnerImport(p, { root: rootDir, logLevel: 'silent' })).module.default;
+        } catch (err) {
+          throw new UsageError(`could not load ${basename(p)}: ${firstLine(err)}`);
+        }
+      }
+      return importConfigModule(p, tsHooksUrl, basename(p));
+    }
+  }
+  return undefined;
+}
+
 function testOf(config: Raw, where: string): Raw {
   const test = config.test ?? {};
   if (!isPlainObject(test)) throw new UsageError(`${where}: "test" must be an object`);
@@ -141,8 +174,11 @@ async function expandProject(entry: unknown, i: number, rootConfig: Raw, rootDir
       const isDir = statSync(m).isDirectory();
       const cfgFile = isDir ? findVitestConfigFile(m) : m;
       if (!isDir && !/(^|\/)vite(st)?\.config\.|vitest\.(workspace|projects)\./.test(m)) continue;
-      const raw = cfgFile ? await loadViteConfig(cfgFile, tsHooksUrl) : {};
+      let raw: Raw = cfgFile ? await loadViteConfig(cfgFile, tsHooksUrl) : {};
       const root = resolve(cfgFile ? dirname(cfgFile) : m, str(testOf(raw, where).root ?? raw.root, where, 'root') ?? '.');
+      const test = testOf(raw, where);
+      // Vitest names an unnamed folder project after its package.json, else the folder.
+      if (test.name === undefined) raw = { ...raw, test: { ...test, name: folderName(cfgFile ? dirname(cfgFile) : m) } };
       out.push({ raw, root, where: cfgFile ? basename(cfgFile) : where });
     }
     return out;
@@ -153,6 +189,16 @@ async function expandProject(entry: unknown, i: number, rootConfig: Raw, rootDir
   else if (typeof entry.extends === 'string') raw = mergeInto(await loadViteConfig(resolve(rootDir, entry.extends), tsHooksUrl), entry);
   const root = resolve(rootDir, str(testOf(raw, where).root ?? raw.root, where, 'root') ?? '.');
   return [{ raw, root, where }];
+}
+
+function folderName(dir: string): string {
+  try {
+    const name = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown }).name;
+    if (typeof name === 'string' && name) return name;
+  } catch {
+    // no package.json: the folder's name
+  }
+  return basename(dir);
 }
 
 function withoutProjects(config: Raw): Raw {
@@ -212,8 +258,7 @@ function toProject(config: Raw, root: string, where: string): CompatProject {
     environment: str(test.environment, where, k('environment')) ?? 'node',
     testTimeout: optNumber(test.testTimeout, where, k('testTimeout')) ?? 5000,
     hookTimeout: optNumber(test.hookTimeout, where, k('hookTimeout')) ?? 10000,
-    // test.alias is applied ahead of resolve.alias, as Vitest prepends it.
-    alias: [...aliasRules(test.alias, where, k('alias')), ...aliasRules(resolveCfg.alias, where, 'resolve.alias')],
+    alias: mergedAlias(test.alias, resolveCfg.alias, where),
     isolate: optBool(test.isolate, where, k('isolate')) ?? true,
     env: Object.fromEntries(Object.entries(env).map(([key, v]) => [key, String(v)])),
     mocks: {
@@ -240,6 +285,13 @@ function toProject(config: Raw, root: string, where: string): CompatProject {
   return project;
 }
 
+// Vitest hands test.alias to Vite as resolve.alias, and Vite's mergeAlias joins the two:
+// two objects merge key by key (test.alias wins), otherwise test.alias's entries go first.
+function mergedAlias(testAlias: unknown, resolveAlias: unknown, where: string): AliasRule[] {
+  if (isPlainObject(testAlias) && isPlainObject(resolveAlias)) return aliasRules({ ...resolveAlias, ...testAlias }, where, 'resolve.alias');
+  return [...aliasRules(testAlias, where, 'test.alias'), ...aliasRules(resolveAlias, where, 'resolve.alias')];
+}
+
 function aliasRules(v: unknown, where: string, key: string): AliasRule[] {
   if (v === undefined || v === null) return [];
   const pairs: Array<[unknown, unknown]> = Array.isArray(v)
@@ -249,6 +301,8 @@ function aliasRules(v: unknown, where: string, key: string): AliasRule[] {
       : [[undefined, undefined]];
   return pairs.map(([find, replacement]) => {
     if (typeof replacement !== 'string') throw new UsageError(`${where}: "${key}" entries need a string replacement`);
+    // Vite's normalizeSingleAlias: `a/` → `b/` means the same as `a` → `b`.
+    if (typeof find === 'string' && find.endsWith('/') && replacement.endsWith('/')) return { kind: 'prefix', find: find.slice(0, -1), replacement: replacement.slice(0, -1) };
     if (typeof find === 'string') return { kind: 'prefix', find, replacement };
     if (isRegExp(find)) return { kind: 'replace', pattern: find.source, flags: find.flags, replacement };
     throw new UsageError(`${where}: "${key}" entries need a string or RegExp "find"`);

@@ -1,6 +1,8 @@
 // Reading Vitest and Jest configs into the compat model, and finding the files those runners would.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -92,8 +94,9 @@ describe('vitest configs', () => {
   it('expands projects: folder globs, inline projects with extends, skipping type-check-only and browser ones', async () => {
     const cfg = await load('vitest-projects');
     const dir = join(fixtures, 'vitest-projects');
-    assert.deepEqual(cfg.projects.map((p) => p.name), ['lib', 'unit']);
-    const [lib, unit] = cfg.projects;
+    assert.deepEqual(cfg.projects.map((p) => p.name), ['lib', 'unit', 'narrow']);
+    const [lib, unit, narrow] = cfg.projects;
+    assert.equal(narrow.dir, join(dir, 'unit'));
     assert.equal(lib.root, join(dir, 'packages/lib'));
     assert.equal(lib.environment, 'jsdom');
     assert.equal(lib.globals, false, 'a project in its own file inherits nothing');
@@ -101,7 +104,7 @@ describe('vitest configs', () => {
     assert.deepEqual(unit.setupFiles, [join(dir, 'setup.ts')]);
     assert.deepEqual(cfg.skipped?.map((s) => s.name), ['types', 'tc', 'browser']);
     assert.match(cfg.skipped![2].reason, /browser/);
-    assert.deepEqual(await files('vitest-projects', cfg), ['0:packages/lib/lib.test.ts', '0:packages/lib/sub/deep.spec.ts', '1:unit/a.test.ts', '1:unit/b.test.ts']);
+    assert.deepEqual(await files('vitest-projects', cfg), ['0:packages/lib/lib.test.ts', '0:packages/lib/sub/deep.spec.ts', '1:unit/a.test.ts', '2:unit/a.test.ts', '1:unit/b.test.ts']);
   });
 
   it('--project picks by name with wildcards; an unknown name lists the ones there are', async () => {
@@ -109,14 +112,37 @@ describe('vitest configs', () => {
     await assert.rejects(load('vitest-projects', ['nope']), (err: unknown) => {
       assert.ok(err instanceof UsageError);
       assert.match(err.message, /nope/);
-      assert.match(err.detail.join('\n'), /lib, unit/);
+      assert.match(err.detail.join('\n'), /lib, unit, narrow/);
       return true;
     });
   });
 
-  it('finds the same files per project as `vitest list --project`', async () => {
-    const cfg = await load('vitest-projects', ['unit', 'lib']);
-    assert.deepEqual(await named('vitest-projects', cfg), await vitestList('vitest-projects', ['--project', 'unit', '--project', 'lib']));
+  it('without vite installed, imports the config itself and calls a function config', async () => {
+    // Outside the repo no node_modules/vite is reachable, so the fallback loader runs.
+    const dir = mkdtempSync(join(tmpdir(), 'qa-compat-novite-'));
+    try {
+      writeFileSync(join(dir, 'vitest.config.mjs'), "export default ({ mode }) => ({ test: { include: ['t/*.x.js'], env: { MODE: mode } } });\n");
+      const cfg = await findCompatConfig(dir, { tsHooksUrl });
+      assert.deepEqual(cfg?.projects[0].include, ['t/*.x.js']);
+      assert.deepEqual(cfg?.projects[0].env, { MODE: 'test' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads an older vitest.workspace.ts, naming folder projects after package.json or the folder', async () => {
+    const cfg = await load('vitest-workspace');
+    assert.deepEqual(cfg.projects.map((p) => p.name), ['@scope/alpha', 'beta']);
+    assert.deepEqual(await files('vitest-workspace', cfg), ['0:pkgs/alpha/a.test.ts', '1:pkgs/beta/b.test.ts']);
+  });
+
+  it('a bad option is a one-line usage error naming the file and key', async () => {
+    await assert.rejects(load('vitest-bad'), (err: unknown) => err instanceof UsageError && err.message === 'vitest.config.mjs: "test.testTimeout" must be a number ≥ 0');
+  });
+
+  it('finds the same files per project as `vitest list --project`, a file in two projects once for each', async () => {
+    const cfg = await load('vitest-projects', ['unit', 'lib', 'narrow']);
+    assert.deepEqual(await named('vitest-projects', cfg), await vitestList('vitest-projects', ['--project', 'unit', '--project', 'lib', '--project', 'narrow']));
   });
 });
 
