@@ -32,6 +32,8 @@ export interface CliRequest {
   exclude: string[];
   /** `--project NAME`, repeatable: the Vitest or Jest projects to run (all when none). */
   project: string[];
+  /** `--isolate` / `--no-isolate`: every test file gets its own project modules; unset, the config decides. */
+  isolate?: boolean;
   /** run: a file for the JSON report; list: '' prints JSON to stdout. */
   json?: string;
   junit?: string;
@@ -108,6 +110,7 @@ export async function parseArgs(argv: string[], version: string): Promise<CliReq
     .option('ci', { type: 'boolean', default: false, describe: 'headless: plain lines, no prompts (also whenever stdout is not a terminal)' })
     .option('config', { alias: 'c', type: 'string', requiresArg: true, describe: 'path to a qa config file' })
     .option('exclude', { type: 'string', array: true, requiresArg: true, describe: 'leave out test files matching GLOB (repeatable)' })
+    .option('isolate', { type: 'boolean', describe: 'fresh project modules for every test file (--no-isolate: shared, faster)' })
     .option('project', { type: 'string', array: true, requiresArg: true, describe: 'run only this Vitest/Jest project (repeatable)' })
     .strict()
     .help('help')
@@ -169,6 +172,7 @@ export async function parseArgs(argv: string[], version: string): Promise<CliReq
     config: parsed.config as string | undefined,
     exclude: ((parsed.exclude as string[] | undefined) ?? []).map(String),
     project: ((parsed.project as string[] | undefined) ?? []).map(String),
+    ...(parsed.isolate === undefined ? {} : { isolate: Boolean(parsed.isolate) }),
     json: parsed.json as string | undefined,
     junit: parsed.junit as string | undefined,
     reporter: (parsed.reporter as 'lines' | 'github' | undefined) ?? (process.env.GITHUB_ACTIONS === 'true' ? 'github' : 'lines'),

@@ -9,7 +9,7 @@ import { UsageError } from '../core/errors.js';
 import { DIST_MODES } from '../core/types.js';
 
 const NAMES = ['qa.config.ts', 'qa.config.mts', 'qa.config.js', 'qa.config.mjs'];
-const KEYS = new Set(['include', 'exclude', 'workers', 'dist', 'markers', 'strictMarkers', 'mark', 'keyword', 'timeout']);
+const KEYS = new Set(['include', 'exclude', 'workers', 'dist', 'markers', 'strictMarkers', 'mark', 'keyword', 'timeout', 'isolate']);
 
 export interface LoadedConfig {
   root: string;
@@ -82,8 +82,8 @@ function validate(raw: unknown, where: string): QaConfig {
   if (cfg.dist !== undefined && !(DIST_MODES as readonly unknown[]).includes(cfg.dist)) {
     throw new UsageError(`${where}: "dist" must be one of ${DIST_MODES.map((d) => `"${d}"`).join(', ')}; got ${inspect(cfg.dist)}`);
   }
-  if (cfg.strictMarkers !== undefined && typeof cfg.strictMarkers !== 'boolean') {
-    throw new UsageError(`${where}: "strictMarkers" must be true or false`);
+  for (const k of ['strictMarkers', 'isolate'] as const) {
+    if (cfg[k] !== undefined && typeof cfg[k] !== 'boolean') throw new UsageError(`${where}: "${k}" must be true or false`);
   }
   return cfg as QaConfig;
 }

@@ -52,6 +52,8 @@ function sessionOptions(req: CliRequest, root: string, config: QaConfig, compat:
     // Vitest and Jest run a file's tests in one process, in order, and suites rely on it.
     ...configuredOptions(req, config, compat !== undefined),
     ...(compat ? { compat: compat.compat, timeout: req.timeout ?? compat.timeout } : {}),
+    // Vitest and Jest projects isolate as their config says (both by default); qa's own suites share.
+    ...((req.isolate ?? (compat ? undefined : config.isolate)) !== undefined ? { isolate: req.isolate ?? config.isolate } : {}),
     paths: req.paths,
     ids: req.ids,
     count: req.count,

@@ -7,6 +7,8 @@ export interface WorkerProject {
   setupFiles: string[];
   globals: boolean;
   environment: string;
+  /** Each test file evaluates its own instances of project modules (Vitest's `isolate`, always in Jest). */
+  isolate: boolean;
   mocks: MockConfig;
   hookTimeout?: number;
 }

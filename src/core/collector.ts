@@ -49,9 +49,12 @@ export function collectPhase(
     };
     let cancelled = false;
     let respawning = 0;
+    /** Workers that asked to be replaced (memory): what they did not import goes back to the queue. */
+    const spent = new Set<Lane>();
 
     const feed = (lane: Lane) => {
-      if (cancelled || lane.collecting.length) return;
+      // A lane whose process is dead or being replaced gets files once the new one is up.
+      if (cancelled || lane.collecting.length || lane.worker.retired || lane.worker.exited) return;
       const chunk = queue.splice(0, batch);
       if (chunk.length === 0) return;
       lane.collecting = chunk;
@@ -72,6 +75,27 @@ export function collectPhase(
       lane.since = performance.now();
     };
 
+    const replaceSpent = (lane: Lane) => {
+      spent.delete(lane);
+      queue.unshift(...lane.collecting);
+      lanes.reset(lane);
+      resume(lane, lanes.recycle(lane));
+    };
+
+    /** Collection goes on once the lane's new process is up (or every file left fails, if none can start). */
+    const resume = (lane: Lane, started: Promise<boolean>) => {
+      respawning++;
+      void started.then((ok) => {
+        respawning--;
+        if (lanes.gone) {
+          for (const file of queue.splice(0)) fail(file, { name: 'CollectionError', message: 'no worker could be started to import it' });
+        }
+        if (ok) feed(lane);
+        for (const l of lanes.values()) feed(l);
+        maybeFinish();
+      });
+    };
+
     install({
       joined(lane) {
         feed(lane);
@@ -89,10 +113,13 @@ export function collectPhase(
             answered(lane, item.file);
           } else if (item.t === 'error') {
             emit({ type: 'worker-error', workerId: worker.id, error: item.error, file: item.file });
+          } else if (item.t === 'spent') {
+            spent.add(lane);
           } else if (item.t === 'done') {
             lane.chunks--;
           }
         }
+        if (spent.has(lane) && lane.chunks <= 0) return replaceSpent(lane);
         feed(lane);
         maybeFinish();
       },
@@ -112,16 +139,7 @@ export function collectPhase(
           fail(culprit, { name: 'CollectionError', message: how, ...(tail ? { stack: `last output of ${worker.id}:\n${tail}` } : {}) });
         }
         queue.unshift(...rest);
-        respawning++;
-        void lanes.respawn(lane).then((ok) => {
-          respawning--;
-          if (lanes.gone) {
-            for (const file of queue.splice(0)) fail(file, { name: 'CollectionError', message: 'no worker could be started to import it' });
-          }
-          if (ok) feed(lane);
-          for (const l of lanes.values()) feed(l);
-          maybeFinish();
-        });
+        resume(lane, lanes.respawn(lane));
       },
       cancel() {
         cancelled = true;

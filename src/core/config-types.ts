@@ -18,4 +18,9 @@ export interface QaConfig {
   keyword?: string;
   /** Per-test timeout in ms (default 30000); a test's own `timeout` option wins. */
   timeout?: number;
+  /**
+   * Every test file evaluates its own instances of the project modules it imports (default false:
+   * one instance per worker, shared by the files it runs, which is faster).
+   */
+  isolate?: boolean;
 }

@@ -207,6 +207,10 @@ export function executePhase(
         for (const item of items) {
           if (item.t === 'start') emit({ type: 'test-start', workerId: worker.id, id: item.id, attempt: item.attempt, iteration: item.iteration });
           else if (item.t === 'done') lane.chunks--;
+          else if (item.t === 'spent') {
+            recycle(lane);
+            break;
+          }
           else if (item.t === 'dropped') {
             lane.inflight.shift();
             lane.completed++;

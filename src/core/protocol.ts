@@ -3,7 +3,7 @@
 import type { WorkerCompat } from '../compat/worker-settings.js';
 import type { ErrorInfo, TestMeta, TestOutcome } from './types.js';
 
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /**
  * Env var naming a small file where the worker writes, at offset 0 and synchronously, the count
@@ -64,6 +64,11 @@ export type WorkerItem =
   | WorkerTestEnd
   /** An item skipped because of a `drop`. */
   | { t: 'dropped'; id: string; iteration: number }
+  /**
+   * Isolated runs leave every file's module instances behind (ES modules cannot be unloaded): past
+   * its memory budget, between files, a worker asks to be replaced and takes no more work.
+   */
+  | { t: 'spent'; rssMb: number }
   /** Everything sent by one `collect` or `run` message is done. */
   | { t: 'done' }
   /** An error no test owns: afterAll, a worker fixture's teardown, a stray rejection. */

@@ -54,6 +54,8 @@ export interface SessionOptions {
    * (kept in `graph`) and take `invalidate` so changed modules are evaluated afresh.
    */
   watch?: boolean;
+  /** Fresh project modules for every test file; unset, qa's own suites share them and Vitest/Jest projects do as their config says. */
+  isolate?: boolean;
   workerScript: string;
   tsHooks: string;
   /** A Vitest or Jest project run as it is: its files, setup, aliases and env. */
@@ -389,9 +391,10 @@ export class Session {
         root: this.opts.root,
         timeout: this.opts.timeout,
         workerScript: this.opts.workerScript,
-        tsHooks: this.opts.watch || this.opts.compat || files.some((f) => TS_FILE.test(f)) ? this.opts.tsHooks : undefined,
+        tsHooks: this.opts.watch || this.opts.compat || this.opts.isolate || files.some((f) => TS_FILE.test(f)) ? this.opts.tsHooks : undefined,
         env: {
           ...(this.opts.watch ? { QA_WATCH: '1' } : {}),
+          ...(this.opts.isolate !== undefined ? { QA_ISOLATE: this.opts.isolate ? '1' : '0' } : {}),
           ...(this.opts.compat ? { ...this.opts.compat.env, QA_ALIAS: JSON.stringify(this.opts.compat.alias) } : {}),
         },
         ...(this.opts.compat ? { compat: { ...this.opts.compat.worker, ...(this.fileProject ? { fileProject: this.fileProject } : {}) } } : {}),

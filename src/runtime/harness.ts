@@ -13,6 +13,7 @@ import { collectBodies } from './api.js';
 import { FixtureScopeCache, provideFixtures, type ScopeCaches } from './fixtures.js';
 import { collectState, newSuite, suiteChain, type RunningTest, type SuiteNode, type TestNode } from './model.js';
 import { plugins } from './plugins.js';
+import { evictProjectRequires } from './require-hook.js';
 import { fileTimeout, realNow, TimeoutError, withTimeout } from './timeout.js';
 
 /** The test whose code started the current async work: an error escaping later is pinned on it. */
@@ -26,6 +27,8 @@ export interface HarnessOptions {
    * (a config's setupFiles); throws when the file cannot run here.
    */
   prepare?: (rel: string) => readonly string[];
+  /** Whether this file gets its own instances of the project modules it imports. */
+  isolate?: (rel: string) => boolean;
 }
 
 /** Vitest's `ctx.skip()` inside a running test: the test ends as skipped, not failed. */
@@ -70,6 +73,8 @@ export class Harness {
   /** Serialises imports: collection state is global while a file evaluates. */
   private importing: Promise<unknown> = Promise.resolve();
   private setupRuns = 0;
+  /** Isolated imports so far: the N of `?qa-iso=N` (ts-hooks.ts gives it to every project module reached). */
+  private isolatedImports = 0;
 
   constructor(private opts: HarnessOptions) {}
 
@@ -89,6 +94,11 @@ export class Harness {
     return loaded;
   }
 
+  /** Whether any file was imported in isolation: its module instances stay in memory for good. */
+  get isolating(): boolean {
+    return this.isolatedImports > 0;
+  }
+
   /** Watch sessions: the file changed (or something it imports did); the next load imports it again. */
   forget(rel: string): void {
     this.files.delete(rel);
@@ -104,9 +114,12 @@ export class Harness {
       // Setup files are evaluated afresh for every test file, so their top-level hooks and
       // side effects belong to that file, as in Vitest.
       const setup = this.opts.prepare?.(rel) ?? [];
-      if (setup.length) this.setupRuns++;
-      for (const path of setup) await import(`${pathToFileURL(path).href}?qa-setup=${this.setupRuns}`);
-      await import(pathToFileURL(resolve(this.opts.root, rel)).href);
+      const iso = this.opts.isolate?.(rel) ? ++this.isolatedImports : 0;
+      if (iso) evictProjectRequires(this.opts.root);
+      else if (setup.length) this.setupRuns++;
+      const query = iso ? `?qa-iso=${iso}` : '';
+      for (const path of setup) await import(`${pathToFileURL(path).href}${query || `?qa-setup=${this.setupRuns}`}`);
+      await import(pathToFileURL(resolve(this.opts.root, rel)).href + query);
       await collectBodies(root);
     } finally {
       collectState.current = null;

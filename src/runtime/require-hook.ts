@@ -1,4 +1,4 @@
-// Watch sessions: CommonJS. `require()` (in a .cjs or CommonJS .js file, or through createRequire)
+// Watch sessions and isolated runs: CommonJS. `require()` (in a .cjs or CommonJS .js file, or through createRequire)
 // never reaches the module hooks, and an ES import of a CommonJS module is served from
 // require.cache whatever its `?qa=N` says. So the worker watches Module._load itself: every
 // require between two project files is an import edge for the graph, and invalidated modules are
@@ -22,9 +22,9 @@ const OWN_DIR = fileURLToPath(new URL('./', import.meta.url));
 let root: string | undefined;
 let pending: Array<[string, string]> = [];
 
-function isProjectFile(path: string): boolean {
-  if (!root || !path.startsWith(root) || path.startsWith(OWN_DIR)) return false;
-  return !IGNORED_DIR.test(path.slice(root.length - 1));
+function isProjectFile(path: string, under = root): boolean {
+  if (!under || !path.startsWith(under) || path.startsWith(OWN_DIR)) return false;
+  return !IGNORED_DIR.test(path.slice(under.length - 1));
 }
 
 const toRel = (path: string): string => {
@@ -63,4 +63,13 @@ export function takeRequires(): Array<[string, string]> {
 /** Drops these root-relative modules from require.cache: the next require evaluates them again. */
 export function evictRequired(projectRoot: string, modules: string[]): void {
   for (const m of modules) delete M._cache[resolve(projectRoot, m)];
+}
+
+/**
+ * Isolated runs: every project module leaves require.cache before a test file is imported, so
+ * the file's requires (and its ES imports of CommonJS modules) evaluate their own instances.
+ */
+export function evictProjectRequires(projectRoot: string): void {
+  const under = resolve(projectRoot) + sep;
+  for (const path of Object.keys(M._cache)) if (isProjectFile(path, under)) delete M._cache[path];
 }

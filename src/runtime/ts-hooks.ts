@@ -104,15 +104,28 @@ async function resolveProject(specifier: string, context: ResolveContext, next: 
   return next(specifier, context);
 }
 
+/** `?qa-iso=N`: the test file import N of an isolated run, and every project module it reaches. */
+const ISOLATED = /[?&]qa-iso=(\d+)/;
+
 export async function resolve(specifier: string, context: ResolveContext, next: Next<[string, ResolveContext], ResolveResult>): Promise<ResolveResult> {
   const result = await resolveProject(specifier, context, next);
-  if (!watch || !result.url.startsWith('file:')) return result;
+  if (!result.url.startsWith('file:')) return result;
+  // Isolation: a project module imported on behalf of test file import N is its own instance,
+  // evaluated afresh; packages and qa stay shared, as in Vitest.
+  const iso = context.parentURL?.match(ISOLATED)?.[1];
+  if (!watch && !iso) return result;
   const url = bare(result.url);
-  if (!isProjectFile(url)) return result;
-  const parent = context.parentURL ? bare(context.parentURL) : undefined;
-  if (parent && isProjectFile(parent)) pending.push([parent, url]);
-  const gen = generations.get(url);
-  return gen === undefined ? result : { ...result, url: `${url}?qa=${gen}` };
+  const query: string[] = [];
+  if (watch && isProjectFile(url)) {
+    const parent = context.parentURL ? bare(context.parentURL) : undefined;
+    if (parent && isProjectFile(parent)) pending.push([parent, url]);
+    const gen = generations.get(url);
+    if (gen !== undefined) query.push(`qa=${gen}`);
+  }
+  if (iso && isSource(url)) query.push(`qa-iso=${iso}`);
+  if (!query.length) return result;
+  const own = result.url.slice(url.length).replace(/^\?/, '');
+  return { ...result, url: `${url}?${own ? `${own}&` : ''}${query.join('&')}` };
 }
 
 function compiled(path: string, transforms: NonNullable<ReturnType<typeof transformsFor>>): Promise<string> {

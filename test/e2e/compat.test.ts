@@ -7,41 +7,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import { assertExit, compatProject, explain, REPO_ROOT, runQa, tempDir } from './helpers.js';
+import { assertExit, compatProject, explain, qaJson, REPO_ROOT, runnerVerdicts, runQa, sorted, tempDir, type Verdicts } from './helpers.js';
 
 const run = promisify(execFile);
-
-type Verdicts = Map<string, string>;
-
-/** qa's verdict per test, keyed `file > describe > test` as the real runners' JSON names them. */
-function qaVerdicts(jsonFile: string): Verdicts {
-  const report = JSON.parse(readFileSync(jsonFile, 'utf8')) as { results: Array<{ id: string; status: string }> };
-  const status = (s: string) => (s === 'skipped' ? 'skipped' : s);
-  return new Map(report.results.map((r) => [r.id.split('::').join(' > '), status(r.status)]));
-}
-
-/** The real runner's verdicts from its `--json` output (Vitest and Jest share the format). */
-function runnerVerdicts(jsonFile: string, root: string): Verdicts {
-  const report = JSON.parse(readFileSync(jsonFile, 'utf8')) as {
-    testResults: Array<{ name: string; assertionResults: Array<{ ancestorTitles: string[]; title: string; status: string }> }>;
-  };
-  const status = (s: string) => (s === 'pending' ? 'skipped' : s);
-  const out: Verdicts = new Map();
-  for (const file of report.testResults) {
-    const rel = file.name.slice(root.length + 1);
-    for (const t of file.assertionResults) out.set([rel, ...t.ancestorTitles, t.title].join(' > '), status(t.status));
-  }
-  return out;
-}
-
-async function qaJson(dir: string, args: string[] = []): Promise<{ verdicts: Verdicts; stdout: string; code: number | null }> {
-  const json = join(tempDir('qa-compat-json-'), 'qa.json');
-  const r = await runQa(['run', '--json', json, ...args], { cwd: dir, timeoutMs: 60_000 });
-  assert.ok(r.code === 0 || r.code === 1, explain(r));
-  return { verdicts: qaVerdicts(json), stdout: r.stdout, code: r.code };
-}
-
-const sorted = (v: Verdicts) => [...v.entries()].sort(([a], [b]) => a.localeCompare(b));
 
 describe('a Vitest project, no qa config', () => {
   test('same verdict on every test as vitest itself', async () => {
