@@ -1,5 +1,6 @@
 import { activeClock, fakeableApis, installClock, realNow, uninstallClock, type FakeTimerInstallOpts, type InstalledClock } from './fake-timers.js';
 import { jestMocker } from './mockers.js';
+import { isolateModules, mockModule, requireActualModule, requireMockedModule, resetModules, unmockModule } from './module-mocks.js';
 import { UnsupportedApiError, unsupported } from './unsupported.js';
 import type { ViBridge } from './vi.js';
 
@@ -140,14 +141,34 @@ export function createJestObject(bridge: ViBridge) {
       activeClock('timers')?.reset();
     },
 
-    requireActual: unsupported('jest.requireActual'),
-    requireMock: unsupported('jest.requireMock'),
-    mock: unsupported('jest.mock'),
-    doMock: unsupported('jest.doMock'),
-    unmock: unsupported('jest.unmock'),
-    resetModules: unsupported('jest.resetModules'),
-    isolateModules: unsupported('jest.isolateModules'),
-    createMockFromModule: unsupported('jest.createMockFromModule'),
+    requireActual: requireActualModule,
+    requireMock: requireMockedModule,
+    // jest.mock/unmock calls are hoisted above the file's imports (runtime/hoist.ts) as babel-jest hoists them.
+    mock(path: string, factory?: () => unknown) {
+      mockModule('jest', path, factory);
+      return jest;
+    },
+    doMock(path: string, factory?: () => unknown) {
+      mockModule('jest', path, factory);
+      return jest;
+    },
+    unmock(path: string) {
+      unmockModule(path);
+      return jest;
+    },
+    dontMock(path: string) {
+      unmockModule(path);
+      return jest;
+    },
+    createMockFromModule: (path: string) => jestMocker.generateFromMetadata(jestMocker.getMetadata(requireActualModule(path))!),
+    resetModules() {
+      resetModules();
+      return jest;
+    },
+    isolateModules(fn: () => void) {
+      isolateModules(fn);
+      return jest;
+    },
   };
   return jest;
 }

@@ -1,6 +1,7 @@
 import * as spy from '@vitest/spy';
 import { activeClock, fakeableApis, installClock, realNow, uninstallClock, type FakeTimerInstallOpts, type InstalledClock } from './fake-timers.js';
 import { stubEnv, stubGlobal, unstubAllEnvs, unstubAllGlobals } from './stubs.js';
+import { importActualModule, importMockedModule, mockModule, mockObjectDeeply, resetModules, unmockModule, type ModuleFactory } from './module-mocks.js';
 import { unsupported } from './unsupported.js';
 import { waitFor, waitUntil, type WaitOptions } from './wait.js';
 
@@ -192,15 +193,30 @@ export function createVi(bridge: ViBridge) {
       return realNow();
     },
 
-    mock: unsupported('vi.mock'),
-    doMock: unsupported('vi.doMock'),
-    unmock: unsupported('vi.unmock'),
-    doUnmock: unsupported('vi.doUnmock'),
-    importActual: unsupported('vi.importActual'),
-    importMock: unsupported('vi.importMock'),
-    resetModules: unsupported('vi.resetModules'),
+    // vi.mock/vi.unmock calls are hoisted above the file's imports (runtime/hoist.ts); doMock and
+    // doUnmock stay where they are and change what the next import of the module gives.
+    mock(path: string, factory?: ModuleFactory | { spy?: boolean }): void {
+      mockModule('vitest', path, factory);
+    },
+    doMock(path: string, factory?: ModuleFactory | { spy?: boolean }) {
+      mockModule('vitest', path, factory);
+      return vi;
+    },
+    unmock(path: string): void {
+      unmockModule(path);
+    },
+    doUnmock(path: string) {
+      unmockModule(path);
+      return vi;
+    },
+    importActual: <T = unknown>(path: string) => importActualModule(path) as Promise<T>,
+    importMock: <T = unknown>(path: string) => importMockedModule('vitest', path) as Promise<T>,
+    resetModules() {
+      resetModules();
+      return vi;
+    },
     dynamicImportSettled: unsupported('vi.dynamicImportSettled'),
-    mockObject: unsupported('vi.mockObject'),
+    mockObject: <T extends object>(value: T, options?: { spy?: boolean }): T => mockObjectDeeply(value, options?.spy ?? false),
   };
 
   function advanceIfFaked(ms: number): void {

@@ -1,6 +1,7 @@
 // Inside a worker: imports test files into a tree, and runs single tests with their hooks,
 // fixtures, timeout and output capture.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { readFileSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { RunItem, WorkerTestEnd } from '../core/protocol.js';
@@ -13,7 +14,9 @@ import { collectBodies } from './api.js';
 import { FixtureScopeCache, provideFixtures, type ScopeCaches } from './fixtures.js';
 import { collectState, newSuite, suiteChain, type RunningTest, type SuiteNode, type TestNode } from './model.js';
 import { plugins } from './plugins.js';
-import { evictProjectRequires } from './require-hook.js';
+import { activeFile } from './active-file.js';
+import { mocksModules } from './hoist.js';
+import { takeProjectRequires } from './require-hook.js';
 import { fileTimeout, realNow, TimeoutError, withTimeout } from './timeout.js';
 
 /** The test whose code started the current async work: an error escaping later is pinned on it. */
@@ -55,6 +58,8 @@ function endOf(item: RunItem): Pick<WorkerTestEnd, 't' | 'id'> {
 
 interface LoadedFile {
   rel: string;
+  /** Its import's `?qa-iso=N` (0: shared modules). */
+  iso: number;
   tests: Map<string, { node: TestNode; meta: TestMeta }>;
   metas: TestMeta[];
   /** Suites whose beforeAll hooks ran (in entry order), for afterAll at file-done. */
@@ -114,12 +119,15 @@ export class Harness {
       // Setup files are evaluated afresh for every test file, so their top-level hooks and
       // side effects belong to that file, as in Vitest.
       const setup = this.opts.prepare?.(rel) ?? [];
-      const iso = this.opts.isolate?.(rel) ? ++this.isolatedImports : 0;
-      if (iso) evictProjectRequires(this.opts.root);
+      const path = resolve(this.opts.root, rel);
+      // Mocks belong to one file import: a file that mocks modules gets its own graph in any mode.
+      const iso = this.opts.isolate?.(rel) || mocksModules(readFileSync(path, 'utf8')) ? ++this.isolatedImports : 0;
+      activeFile.iso = iso;
+      if (iso) takeProjectRequires(this.opts.root);
       else if (setup.length) this.setupRuns++;
       const query = iso ? `?qa-iso=${iso}` : '';
       for (const path of setup) await import(`${pathToFileURL(path).href}${query || `?qa-setup=${this.setupRuns}`}`);
-      await import(pathToFileURL(resolve(this.opts.root, rel)).href + query);
+      await import(pathToFileURL(path).href + query);
       await collectBodies(root);
     } finally {
       collectState.current = null;
@@ -128,10 +136,10 @@ export class Harness {
       if (stdout) process.stdout.write(stdout);
       if (stderr) process.stderr.write(stderr);
     }
-    return this.index(rel, root);
+    return this.index(rel, root, activeFile.iso);
   }
 
-  private index(rel: string, root: SuiteNode): LoadedFile {
+  private index(rel: string, root: SuiteNode, iso: number): LoadedFile {
     const tests = new Map<string, { node: TestNode; meta: TestMeta }>();
     const metas: TestMeta[] = [];
     const hasOnly = containsOnly(root);
@@ -162,7 +170,7 @@ export class Harness {
       }
     };
     walk(root, [], [], false, false);
-    return { rel, tests, metas, entered: [], beforeAllErrors: new Map(), beforeAllCleanups: new Map(), fixtures: new FixtureScopeCache() };
+    return { rel, iso, tests, metas, entered: [], beforeAllErrors: new Map(), beforeAllCleanups: new Map(), fixtures: new FixtureScopeCache() };
   }
 
   /** The test's own or its suites' timeout; undefined means the run's default (sent 12,000 times, it adds up). */
@@ -190,6 +198,7 @@ export class Harness {
       return { ...endOf(item), status: 'failed', durationMs: 0, error: { name: 'Error', message: `test ${item.id} was not found when ${workerId} imported ${rel}` } };
     }
     const { node: test, meta } = found;
+    activeFile.iso = file.iso;
     if (meta.mode !== 'run') return { ...endOf(item), status: meta.mode === 'todo' ? 'todo' : 'skipped', durationMs: 0 };
 
     onStart();

@@ -69,7 +69,17 @@ export function evictRequired(projectRoot: string, modules: string[]): void {
  * Isolated runs: every project module leaves require.cache before a test file is imported, so
  * the file's requires (and its ES imports of CommonJS modules) evaluate their own instances.
  */
-export function evictProjectRequires(projectRoot: string): void {
+export function takeProjectRequires(projectRoot: string): Record<string, NodeJS.Module> {
   const under = resolve(projectRoot) + sep;
-  for (const path of Object.keys(M._cache)) if (isProjectFile(path, under)) delete M._cache[path];
+  const taken: Record<string, NodeJS.Module> = {};
+  for (const path of Object.keys(M._cache)) {
+    if (!isProjectFile(path, under)) continue;
+    taken[path] = M._cache[path]!;
+    delete M._cache[path];
+  }
+  return taken;
+}
+
+export function restoreRequires(modules: Record<string, NodeJS.Module>): void {
+  Object.assign(M._cache, modules);
 }

@@ -9,6 +9,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { MessagePort } from 'node:worker_threads';
 import type { AliasRule } from '../compat/config-model.js';
 import { emitOptions, projectResolver, type ProjectResolver } from './bundler-resolve.js';
+import { hoistModuleMocks, mocksModules } from './hoist.js';
+import { MOCK_SCHEME, mocked, mockModuleSource, mockRequest, resetQuery } from './mock-hooks.js';
+import { moduleNames } from './module-names.js';
 import { exportNames, tolerateMissingBindings } from './reexports.js';
 import { compile, fillsExports, interopPackageImports, transformsFor, withCommonJsNames, type JsxOptions } from './transform.js';
 
@@ -108,6 +111,12 @@ async function resolveProject(specifier: string, context: ResolveContext, next: 
 const ISOLATED = /[?&]qa-iso=(\d+)/;
 
 export async function resolve(specifier: string, context: ResolveContext, next: Next<[string, ResolveContext], ResolveResult>): Promise<ResolveResult> {
+  if (specifier.startsWith(MOCK_SCHEME)) return mockRequest(specifier, context, (s, c) => resolveReal(s, c, next), root);
+  const result = await resolveReal(specifier, context, next);
+  return mocked(result, context.parentURL) ?? result;
+}
+
+async function resolveReal(specifier: string, context: ResolveContext, next: Next<[string, ResolveContext], ResolveResult>): Promise<ResolveResult> {
   const result = await resolveProject(specifier, context, next);
   if (!result.url.startsWith('file:')) return result;
   // Isolation: a project module imported on behalf of test file import N is its own instance,
@@ -122,7 +131,11 @@ export async function resolve(specifier: string, context: ResolveContext, next: 
     const gen = generations.get(url);
     if (gen !== undefined) query.push(`qa=${gen}`);
   }
-  if (iso && isSource(url)) query.push(`qa-iso=${iso}`);
+  if (iso && isSource(url)) {
+    query.push(`qa-iso=${iso}`);
+    const reset = resetQuery(iso);
+    if (reset) query.push(reset);
+  }
   if (!query.length) return result;
   const own = result.url.slice(url.length).replace(/^\?/, '');
   return { ...result, url: `${url}?${own ? `${own}&` : ''}${query.join('&')}` };
@@ -150,17 +163,33 @@ function exportsOf(specifier: string, importer: string): Promise<Set<string> | u
   return names;
 }
 
+/**
+ * A project ES module as it can link under qa: mock calls hoisted (its imports become dynamic, and
+ * need no link tolerance), else imports of names nobody exports dropped and packages' named exports read whole.
+ */
+async function linkable(code: string, path: string, shim: (code: string) => string = (c) => c): Promise<string> {
+  if (mocksModules(code)) {
+    const hoisted = await hoistModuleMocks(code, path);
+    if (hoisted !== undefined) return shim(hoisted);
+  }
+  return interopPackageImports(shim(await tolerateMissingBindings(code, path, exportsOf)), isBuiltin);
+}
+
 const STYLE = /\.(css|scss|sass|less|styl|stylus|pcss|postcss)$/;
 const ASSET = /\.(png|jpe?g|gif|svg|ico|webp|avif|bmp|woff2?|eot|ttf|otf|mp4|webm|mp3|wav|ogg|txt|md)$/;
 
 export async function load(url: string, context: LoadContext, next: Next<[string, LoadContext], LoadResult>): Promise<LoadResult> {
+  if (url.startsWith(MOCK_SCHEME)) {
+    const source = await mockModuleSource(url, (key) => moduleNames(key, (path) => exportsOf(path, path)));
+    return { format: 'module', source, shortCircuit: true };
+  }
   if (!url.startsWith('file:')) return next(url, context);
   const path = fileURLToPath(bare(url));
   const transforms = transformsFor(path);
   if (transforms) {
     const esm = !transforms.includes('imports');
     const code = await compiled(path, transforms);
-    return { format: esm ? 'module' : 'commonjs', source: esm && isSource(url) ? interopPackageImports(await tolerateMissingBindings(code, path, exportsOf), isBuiltin) : code, shortCircuit: true };
+    return { format: esm ? 'module' : 'commonjs', source: esm && isSource(url) ? await linkable(code, path) : code, shortCircuit: true };
   }
   if (!isSource(url)) return next(url, context);
   // What a bundler makes of files that are not JavaScript: JSON without `with { type: 'json' }`,
@@ -176,7 +205,7 @@ export async function load(url: string, context: LoadContext, next: Next<[string
   const result = await next(url, context);
   // An ES module that also uses require, module.exports or __dirname, as babel-jest and Vitest allow.
   if (result.format === 'module' && result.source !== undefined) {
-    return { ...result, source: interopPackageImports(withCommonJsNames(await tolerateMissingBindings(String(result.source), path, exportsOf)), isBuiltin) };
+    return { ...result, source: await linkable(String(result.source), path, withCommonJsNames) };
   }
   return result;
 }

@@ -1,0 +1,1 @@
+export const greet = (name: string): string => `mocked hello ${name}`;
