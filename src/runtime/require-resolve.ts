@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import Module from 'node:module';
 import type { AliasRule } from '../compat/config-model.js';
 import { emitOptions, projectResolver } from './bundler-resolve.js';
+import { mocksWithJest } from './hoist.js';
 import { fillsExports, loadSucrase, transformsFor } from './transform.js';
 
 interface CompiledModule {
@@ -24,7 +25,8 @@ const ES_SYNTAX = /^\s*(?:import\s*[\w${*'"]|export\s)/m;
 /**
  * A project file that `require()` reaches and that is TypeScript, or imports while exporting by
  * filling `exports` (what babel-jest accepts), is compiled to CommonJS first, as ts-jest and
- * babel-jest do. A plain ES module is left to Node's require(esm).
+ * babel-jest do. A plain ES module is left to Node's require(esm). A file that calls jest.mock
+ * gets the calls hoisted.
  */
 export async function compileRequiredSources(root: string): Promise<void> {
   const transform = await loadSucrase();
@@ -34,8 +36,13 @@ export async function compileRequiredSources(root: string): Promise<void> {
     if (filename.startsWith(root) && !filename.includes('/node_modules/')) {
       const source = readFileSync(filename, 'utf8');
       const ts = transformsFor(filename)?.filter((t) => t !== 'imports');
-      if (ts || (ES_SYNTAX.test(source) && fillsExports(source))) {
-        const { code } = transform(source, { transforms: [...(ts ?? (filename.endsWith('.jsx') ? ['jsx' as const] : [])), 'imports'], filePath: filename, disableESTransforms: emit.defineFields, jsxRuntime: emit.runtime, jsxImportSource: emit.importSource, production: true });
+      const compiles = ts !== undefined || (ES_SYNTAX.test(source) && fillsExports(source));
+      // jest.mock calls go above the file's requires, as babel-plugin-jest-hoist puts them.
+      const hoists = mocksWithJest(source);
+      if (compiles || hoists) {
+        const transforms = compiles ? [...(ts ?? (filename.endsWith('.jsx') ? ['jsx' as const] : [])), 'imports' as const] : [];
+        if (hoists) transforms.push('jest');
+        const { code } = transform(source, { transforms, filePath: filename, disableESTransforms: emit.defineFields, jsxRuntime: emit.runtime, jsxImportSource: emit.importSource, production: true });
         module._compile(code, filename);
         return;
       }

@@ -19,7 +19,7 @@ export interface JsxOptions {
 
 type Sucrase = typeof import('sucrase');
 type Transform = Sucrase['transform'];
-type SucraseTransform = 'typescript' | 'jsx' | 'imports';
+type SucraseTransform = 'typescript' | 'jsx' | 'imports' | 'jest';
 
 const CACHE = join(tmpdir(), `qa-lanes-ts-${process.getuid?.() ?? 'user'}`, 'v2');
 let sucrase: Promise<Transform> | undefined;
@@ -148,5 +148,8 @@ export function interopPackageImports(code: string, isBuiltin: (specifier: strin
     return `import ${def ? `${def}, ` : ''}* as ${ns} from ${quote}${spec}${quote}; const {${names}} = __qaInterop(${ns})`;
   });
   if (n === 0) return code;
-  return `${out}\nfunction __qaInterop(ns) { const d = ns.default; if (d === null || (typeof d !== 'object' && typeof d !== 'function') || !Object.keys(ns).every((k) => k === 'default' || k in d)) return ns; const view = Object.create(null); for (const k of Object.getOwnPropertyNames(d)) view[k] = d[k]; return Object.assign(view, ns); }\n`;
+  return `${out}\n${INTEROP_HELPER}`;
 }
+
+/** `__qaInterop(namespace)`: a CommonJS module's namespace, with every property of its `module.exports`. */
+export const INTEROP_HELPER = `function __qaInterop(ns) { const d = ns.default; if (d === null || (typeof d !== 'object' && typeof d !== 'function') || !Object.keys(ns).every((k) => k === 'default' || k in d)) return ns; const view = Object.create(null); for (const k of Object.getOwnPropertyNames(d)) view[k] = d[k]; return Object.assign(view, ns); }\n`;

@@ -1,0 +1,3 @@
+const { add } = require('./math');
+
+module.exports = { report: (a, b) => `sum ${add(a, b)}` };
