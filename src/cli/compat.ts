@@ -28,6 +28,7 @@ export async function readCompat(root: string, tsHooksUrl: string, project: stri
           setupFiles: p.setupFiles,
           globals: p.globals,
           environment: p.environment,
+          ...(p.environmentOptions ? { environmentOptions: p.environmentOptions } : {}),
           isolate: p.isolate ?? true,
           mocks: p.mocks,
           ...(p.hookTimeout !== undefined ? { hookTimeout: p.hookTimeout } : {}),

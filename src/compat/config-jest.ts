@@ -193,6 +193,7 @@ async function normalizeJest(input: Raw, where: string): Promise<CompatProject> 
     setupFiles: [...paths('setupFiles'), ...paths('setupFilesAfterEnv')],
     globals: o.injectGlobals !== false,
     environment: (env as string | undefined) ?? 'node',
+    ...(isPlainObject(o.testEnvironmentOptions) ? { environmentOptions: o.testEnvironmentOptions as Record<string, unknown> } : {}),
     testTimeout: timeout,
     // Jest hooks time out after testTimeout; it has no separate option.
     hookTimeout: timeout,

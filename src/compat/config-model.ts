@@ -22,6 +22,8 @@ export interface CompatProject {
   setupFiles: string[];
   globals: boolean;
   environment: string;
+  /** Vitest `environmentOptions` ({ jsdom, happyDOM }), Jest `testEnvironmentOptions`. */
+  environmentOptions?: Record<string, unknown>;
   testTimeout?: number;
   hookTimeout?: number;
   alias: AliasRule[];

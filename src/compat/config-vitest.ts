@@ -256,6 +256,7 @@ function toProject(config: Raw, root: string, where: string): CompatProject {
     setupFiles: (stringList(test.setupFiles, where, k('setupFiles')) ?? []).map((f) => resolveFile(root, f)),
     globals: optBool(test.globals, where, k('globals')) ?? false,
     environment: str(test.environment, where, k('environment')) ?? 'node',
+    ...(isPlainObject(test.environmentOptions) ? { environmentOptions: test.environmentOptions as Record<string, unknown> } : {}),
     testTimeout: optNumber(test.testTimeout, where, k('testTimeout')) ?? 5000,
     hookTimeout: optNumber(test.hookTimeout, where, k('hookTimeout')) ?? 10000,
     alias: mergedAlias(test.alias, resolveCfg.alias, where),

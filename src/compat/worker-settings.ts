@@ -1,12 +1,13 @@
 // The compat settings a worker was started with (the project's Vitest or Jest config, read by the
 // controller), and which project a test file belongs to.
 import type { MockConfig } from './lifecycle.js';
-import { UnsupportedApiError } from './unsupported.js';
+import type { FileEnvironment } from '../runtime/harness.js';
 
 export interface WorkerProject {
   setupFiles: string[];
   globals: boolean;
   environment: string;
+  environmentOptions?: Record<string, unknown>;
   /** Each test file evaluates its own instances of project modules (Vitest's `isolate`, always in Jest). */
   isolate: boolean;
   mocks: MockConfig;
@@ -35,12 +36,17 @@ export function projectOf(rel: string): WorkerProject | undefined {
   return compat?.projects[compat.fileProject?.[rel] ?? 0];
 }
 
-/** What a test file needs before it is imported: its project's setup files. Throws for an environment qa lacks. */
-export function prepareCompatFile(compat: WorkerCompat, rel: string): readonly string[] {
+/** What a test file needs before it is imported: its project's setup files. */
+export function prepareCompatFile(rel: string): readonly string[] {
+  return projectOf(rel)?.setupFiles ?? [];
+}
+
+/** The DOM a file runs in: its docblock's, else its project's; none for 'node'. The DOM code loads only for files that use it. */
+export async function compatEnvironment(compat: WorkerCompat, root: string, rel: string, source: string): Promise<FileEnvironment | undefined> {
   const project = projectOf(rel);
-  if (!project) return [];
-  if (project.environment !== 'node') {
-    throw new UnsupportedApiError(`environment: '${project.environment}'`, `${compat.source} asks for it; only 'node' runs today`);
-  }
-  return project.setupFiles;
+  if ((project?.environment ?? 'node') === 'node' && !source.includes('-environment')) return undefined;
+  const { docblockEnvironment, createEnvironment } = await import('./environments.js');
+  const name = docblockEnvironment(source) ?? project?.environment ?? 'node';
+  if (name === 'node') return undefined;
+  return createEnvironment(name, project?.environmentOptions ?? {}, root, compat.flavor);
 }

@@ -32,6 +32,15 @@ export interface HarnessOptions {
   prepare?: (rel: string) => readonly string[];
   /** Whether this file gets its own instances of the project modules it imports. */
   isolate?: (rel: string) => boolean;
+  /** The globals a file imports and runs in (a DOM window), when not Node's alone. */
+  environment?: (rel: string, source: string) => Promise<FileEnvironment | undefined>;
+}
+
+/** Globals of one file import: on globalThis while that file imports or runs its tests. */
+export interface FileEnvironment {
+  enter(): void;
+  leave(): void;
+  close(): Promise<void>;
 }
 
 /** Vitest's `ctx.skip()` inside a running test: the test ends as skipped, not failed. */
@@ -68,6 +77,7 @@ interface LoadedFile {
   /** Cleanup functions beforeAll hooks returned (Vitest), run with the afterAll hooks. */
   beforeAllCleanups: Map<SuiteNode, Array<() => unknown>>;
   fixtures: FixtureScopeCache;
+  env?: FileEnvironment;
 }
 
 export class Harness {
@@ -80,6 +90,8 @@ export class Harness {
   private setupRuns = 0;
   /** Isolated imports so far: the N of `?qa-iso=N` (ts-hooks.ts gives it to every project module reached). */
   private isolatedImports = 0;
+  /** The environment on globalThis now; switched only when the next file's differs. */
+  private currentEnv: FileEnvironment | undefined;
 
   constructor(private opts: HarnessOptions) {}
 
@@ -114,14 +126,19 @@ export class Harness {
     const root = newSuite('', null);
     collectState.current = root;
     fileTimeout.ms = undefined;
+    let env: FileEnvironment | undefined;
     beginCapture();
     try {
       // Setup files are evaluated afresh for every test file, so their top-level hooks and
       // side effects belong to that file, as in Vitest.
       const setup = this.opts.prepare?.(rel) ?? [];
       const path = resolve(this.opts.root, rel);
+      const source = readFileSync(path, 'utf8');
+      this.switchEnv(undefined);
+      env = await this.opts.environment?.(rel, source);
+      this.switchEnv(env);
       // Mocks belong to one file import: a file that mocks modules gets its own graph in any mode.
-      const iso = this.opts.isolate?.(rel) || mocksModules(readFileSync(path, 'utf8')) ? ++this.isolatedImports : 0;
+      const iso = this.opts.isolate?.(rel) || mocksModules(source) ? ++this.isolatedImports : 0;
       activeFile.iso = iso;
       if (iso) takeProjectRequires(this.opts.root);
       else if (setup.length) this.setupRuns++;
@@ -129,6 +146,9 @@ export class Harness {
       for (const path of setup) await import(`${pathToFileURL(path).href}${query || `?qa-setup=${this.setupRuns}`}`);
       await import(pathToFileURL(path).href + query);
       await collectBodies(root);
+    } catch (err) {
+      if (env) await this.closeEnv(env);
+      throw err;
     } finally {
       collectState.current = null;
       // Output printed while importing belongs to no test; let it through to the worker's stream.
@@ -136,7 +156,19 @@ export class Harness {
       if (stdout) process.stdout.write(stdout);
       if (stderr) process.stderr.write(stderr);
     }
-    return this.index(rel, root, activeFile.iso);
+    return { ...this.index(rel, root, activeFile.iso), ...(env ? { env } : {}) };
+  }
+
+  private switchEnv(env: FileEnvironment | undefined): void {
+    if (env === this.currentEnv) return;
+    this.currentEnv?.leave();
+    env?.enter();
+    this.currentEnv = env;
+  }
+
+  private async closeEnv(env: FileEnvironment): Promise<void> {
+    if (this.currentEnv === env) this.switchEnv(undefined);
+    await env.close();
   }
 
   private index(rel: string, root: SuiteNode, iso: number): LoadedFile {
@@ -199,6 +231,7 @@ export class Harness {
     }
     const { node: test, meta } = found;
     activeFile.iso = file.iso;
+    this.switchEnv(file.env);
     if (meta.mode !== 'run') return { ...endOf(item), status: meta.mode === 'todo' ? 'todo' : 'skipped', durationMs: 0 };
 
     onStart();
@@ -404,6 +437,10 @@ export class Harness {
     file.beforeAllCleanups.clear();
     for (const plugin of plugins) plugin.afterFile?.();
     errors.push(...(await file.fixtures.teardown()));
+    if (file.env) {
+      await this.closeEnv(file.env).catch((err: unknown) => errors.push(err));
+      delete file.env;
+    }
     return errors.map(toErrorInfo);
   }
 

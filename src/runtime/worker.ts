@@ -9,7 +9,7 @@ import { toErrorInfo } from './errors.js';
 import { Harness, testContext } from './harness.js';
 import { bumpModules, takeImports, watching } from './hooks-port.js';
 import { collectState } from './model.js';
-import { prepareCompatFile, projectOf, workerCompat } from '../compat/worker-settings.js';
+import { compatEnvironment, prepareCompatFile, projectOf, workerCompat } from '../compat/worker-settings.js';
 import { compileRequiredSources, resolveRequiresLikeBundlers } from './require-resolve.js';
 import { evictRequired, takeRequires, trackRequires } from './require-hook.js';
 
@@ -28,7 +28,7 @@ function isolation(): (rel: string) => boolean {
 const harness = new Harness({
   root,
   defaultTimeout: Number(process.env.QA_TIMEOUT ?? 30000),
-  ...(compat ? { prepare: (rel: string) => prepareCompatFile(compat, rel) } : {}),
+  ...(compat ? { prepare: prepareCompatFile, environment: (rel: string, source: string) => compatEnvironment(compat, root, rel, source) } : {}),
   isolate: isolation(),
 });
 if (compat) {
