@@ -4,12 +4,15 @@ import { discoverCompatFiles } from '../compat/discover-compat.js';
 import { findCompatConfig } from '../compat/find-config.js';
 import type { SessionCompat } from '../core/session.js';
 import picomatch from 'picomatch';
+import { runGlobalSetup, type GlobalSetup } from '../compat/global-setup.js';
 
 export interface CompatRun {
   compat: SessionCompat;
   /** The runner's default test timeout (Vitest and Jest: 5 s), unless the config set one. */
   timeout: number;
   source: string;
+  /** Runs the config's globalSetup files (once per run command; `qa list` does not). */
+  globalSetup: () => Promise<GlobalSetup | undefined>;
 }
 
 export async function readCompat(root: string, tsHooksUrl: string, project: string[], exclude: string[]): Promise<CompatRun | undefined> {
@@ -19,6 +22,7 @@ export async function readCompat(root: string, tsHooksUrl: string, project: stri
   const first = config.projects[0];
   return {
     source: config.source,
+    globalSetup: () => runGlobalSetup(config, tsHooksUrl),
     timeout: first.testTimeout ?? 5000,
     compat: {
       worker: {

@@ -223,6 +223,9 @@ async function main(): Promise<number> {
   if (req.project.length && !compat) throw new UsageError('--project picks Vitest or Jest projects, and no Vitest or Jest config was found');
   const watching = req.command === 'watch';
   const tui = wantsTui(req);
+  // Before the session, whose workers take what the setup provided.
+  const global = req.command === 'list' ? undefined : await compat?.globalSetup();
+  if (global) Object.assign(compat!.compat.env, global.env);
   const session = new Session({ ...sessionOptions(req, root, config, compat), keepWorkers: tui || watching, watch: watching });
   try {
     if (req.command === 'list') {
@@ -241,6 +244,7 @@ async function main(): Promise<number> {
     return await headless(session, req, compat?.source);
   } finally {
     await session.close();
+    await global?.teardown();
   }
 }
 

@@ -191,6 +191,8 @@ async function normalizeJest(input: Raw, where: string): Promise<CompatProject> 
     ignore: (stringList(o.testPathIgnorePatterns, where, 'testPathIgnorePatterns') ?? [NODE_MODULES_REGEXP]).map((p) => replaceTags(rootDir, p)),
     extensions: stringList(o.moduleFileExtensions, where, 'moduleFileExtensions') ?? JEST_DEFAULT_EXTENSIONS,
     setupFiles: [...paths('setupFiles'), ...paths('setupFilesAfterEnv')],
+    ...(typeof o.globalSetup === 'string' ? { globalSetup: [resolveFile(rootDir, replaceRootDir(rootDir, o.globalSetup))] } : {}),
+    ...(typeof o.globalTeardown === 'string' ? { globalTeardown: resolveFile(rootDir, replaceRootDir(rootDir, o.globalTeardown)) } : {}),
     globals: o.injectGlobals !== false,
     environment: (env as string | undefined) ?? 'node',
     ...(isPlainObject(o.testEnvironmentOptions) ? { environmentOptions: o.testEnvironmentOptions as Record<string, unknown> } : {}),

@@ -20,6 +20,10 @@ export interface CompatProject {
   /** Jest moduleFileExtensions, without dots: only these files are test candidates. */
   extensions?: string[];
   setupFiles: string[];
+  /** Run once in the controller before any worker starts (Vitest: each may export teardown). */
+  globalSetup?: string[];
+  /** Jest's globalTeardown: run once after the last test. */
+  globalTeardown?: string;
   globals: boolean;
   environment: string;
   /** Vitest `environmentOptions` ({ jsdom, happyDOM }), Jest `testEnvironmentOptions`. */

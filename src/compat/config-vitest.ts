@@ -254,6 +254,7 @@ function toProject(config: Raw, root: string, where: string): CompatProject {
     exclude: stringList(test.exclude, where, k('exclude')) ?? VITEST_DEFAULT_EXCLUDE,
     ...(dir !== undefined ? { dir: resolve(root, dir) } : {}),
     setupFiles: (stringList(test.setupFiles, where, k('setupFiles')) ?? []).map((f) => resolveFile(root, f)),
+    ...(test.globalSetup !== undefined ? { globalSetup: (typeof test.globalSetup === 'string' ? [test.globalSetup] : (stringList(test.globalSetup, where, k('globalSetup')) ?? [])).map((f) => resolveFile(root, f)) } : {}),
     globals: optBool(test.globals, where, k('globals')) ?? false,
     environment: str(test.environment, where, k('environment')) ?? 'node',
     ...(isPlainObject(test.environmentOptions) ? { environmentOptions: test.environmentOptions as Record<string, unknown> } : {}),

@@ -33,6 +33,8 @@ function running(what: string) {
   if (!t) throw new Error(`${what}() can only be called while a test runs`);
   return t;
 }
+/** What the config's globalSetup `provide`d under `key`. */
+export const inject = (key: string): unknown => (JSON.parse(process.env.QA_PROVIDED ?? '{}') as Record<string, unknown>)[key];
 export const onTestFinished = (fn: () => unknown): void => void running('onTestFinished').onFinished.push(fn);
 export const onTestFailed = (fn: () => unknown): void => void running('onTestFailed').onFailed.push(fn);
 
