@@ -9,6 +9,8 @@ export interface CliRequest {
   command: 'run' | 'list' | 'stress' | 'watch';
   /** Set for `qa stress`. */
   stress?: StressOptions;
+  /** `--shuffle` (run, watch): the seed of the random order. */
+  seed?: number;
   paths: string[];
   ids: string[];
   workers?: number;
@@ -86,8 +88,8 @@ export async function parseArgs(argv: string[], version: string): Promise<CliReq
     .command('watch [targets..]', 'stay up and rerun the tests affected by every saved file')
     .option('until-fail', { type: 'boolean', default: false, describe: 'stress: stop at the first failure and print how to reproduce it' })
     .option('duration', { type: 'string', requiresArg: true, describe: 'stress: keep looping for this long (e.g. 60s, 2m) instead of a fixed count' })
-    .option('shuffle', { type: 'boolean', default: false, describe: 'stress: random order (the seed is printed)' })
-    .option('seed', { type: 'string', requiresArg: true, describe: 'stress: seed for --shuffle' })
+    .option('shuffle', { type: 'boolean', default: false, describe: 'files and tests in a random order (the seed is printed)' })
+    .option('seed', { type: 'string', requiresArg: true, describe: 'seed for --shuffle (implies it)' })
     .option('serial-copies', { type: 'boolean', default: false, describe: 'stress: never run two copies of one test at the same time' })
     .option('workers', { alias: 'n', type: 'string', requiresArg: true, describe: 'worker processes: a number or "auto" (available cores)' })
     .option('mark', { alias: 'm', type: 'string', requiresArg: true, describe: 'run tests whose marks match, e.g. "smoke and not slow"' })
@@ -138,6 +140,8 @@ export async function parseArgs(argv: string[], version: string): Promise<CliReq
   const command = first === 'list' || first === 'stress' || first === 'watch' ? first : 'run';
   const extra = (parsed._ as Array<string | number>).slice(first === command || first === 'run' ? 1 : 0).map(String);
   const targets = [...((parsed.targets as string[] | undefined) ?? []), ...extra];
+  const shuffled = Boolean(parsed.shuffle) || parsed.seed !== undefined;
+  const seed = parsed.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : wholeNumber('--seed', 0)(parsed.seed);
   return {
     command,
     paths: targets.filter((t) => !t.includes('::')),
@@ -148,14 +152,15 @@ export async function parseArgs(argv: string[], version: string): Promise<CliReq
     keyword: parsed.keyword as string | undefined,
     timeout: parsed.timeout === undefined ? undefined : wholeNumber('--timeout', 0)(parsed.timeout),
     count: parsed.count === undefined ? 1 : wholeNumber('--count', 1)(parsed.count),
+    ...(command !== 'stress' && shuffled ? { seed } : {}),
     ...(command === 'stress'
       ? {
           stress: {
             count: parsed.count === undefined ? 100 : wholeNumber('--count', 1)(parsed.count),
             untilFail: Boolean(parsed['until-fail']),
             ...(parsed.duration === undefined ? {} : { durationMs: parseDuration(String(parsed.duration)) }),
-            shuffle: Boolean(parsed.shuffle) || parsed.seed !== undefined,
-            seed: parsed.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : wholeNumber('--seed', 0)(parsed.seed),
+            shuffle: shuffled,
+            seed,
             serialCopies: Boolean(parsed['serial-copies']),
           },
         }

@@ -57,6 +57,7 @@ function sessionOptions(req: CliRequest, root: string, config: QaConfig, compat:
     paths: req.paths,
     ids: req.ids,
     count: req.count,
+    ...(req.seed !== undefined ? { seed: req.seed } : {}),
     reruns: req.reruns,
     rerunsDelay: req.rerunsDelay,
     rerunsBackoff: req.rerunsBackoff,

@@ -33,6 +33,8 @@ export interface SessionOptions {
   strictMarkers: boolean;
   /** Copies of every selected test (`--count`). */
   count: number;
+  /** `--shuffle`: files import and units run in an order drawn from this seed. */
+  seed?: number;
   /** Retries for a failing test (`--reruns`); a test's own `reruns` option wins. */
   reruns: number;
   rerunsDelay?: number;
@@ -83,6 +85,9 @@ export type ConfiguredOptions = Pick<SessionOptions, 'include' | 'exclude' | 'wo
 export type Listener = (event: RunEvent) => void;
 
 /** How a special run (stress) turns the selected tests into units instead of the usual way. */
+/** Units in the scheduler's order (longest first), or as drawn when shuffled. */
+const ordered = (units: Unit[], random: (() => number) | undefined): ReturnType<PlanHook> => (random ? { units: shuffle(units, random), keepOrder: true } : { units });
+
 type PlanHook = (chosen: TestMeta[], durations: ReadonlyMap<string, number>) => { units: Unit[]; keepOrder?: boolean; refill?: () => Unit[] | undefined };
 
 /**
@@ -228,7 +233,9 @@ export class Session {
   private async runOnce(o: SessionOptions, mode: RunMode, plan?: PlanHook): Promise<RunSummary> {
     const started = performance.now();
     const tally = new Tally();
-    const files = await this.discover(o);
+    const random = o.seed !== undefined && !plan ? seededRandom(o.seed) : undefined;
+    const discovered = await this.discover(o);
+    const files = random ? shuffle(discovered, random) : discovered;
     if (files.length === 0) return this.end(o, tally, { wallMs: performance.now() - started, deselected: 0, notRun: 0 });
 
     const lanes = await this.startPool(Math.min(o.workers, files.length), files);
@@ -239,7 +246,7 @@ export class Session {
     const { tests: chosen, deselected } = this.applyLastFailed(o, selected.tests, selected.deselected);
     const durations = this.store.durations();
     const failedBefore = o.failedFirst ? new Set(this.store.lastFailed()) : undefined;
-    const { units, keepOrder, refill } = plan?.(chosen, durations) ?? { units: buildUnits(chosen, { dist: o.dist, count: o.count, durations, first: failedBefore }) };
+    const { units, keepOrder, refill } = plan?.(chosen, durations) ?? ordered(buildUnits(chosen, { dist: o.dist, count: o.count, durations, first: failedBefore }), random);
     // A kept pool only grows: later runs may need every worker.
     await lanes.fit(o.keepWorkers ? Math.max(units.length, lanes.target) : units.length, o.workers);
     for (const lane of lanes.values()) tally.worker(lane.worker.id, lane.worker.restarts);
@@ -252,6 +259,7 @@ export class Session {
       deselected,
       dist: o.dist,
       count: o.count,
+      ...(random ? { seed: o.seed } : {}),
       ...(o.mark ? { mark: o.mark } : {}),
       ...(o.keyword ? { keyword: o.keyword } : {}),
     });

@@ -108,6 +108,8 @@ export type RunEvent =
       dist: DistMode;
       /** Copies of every test (`--count`); results carry their iteration 1..count. */
       count: number;
+      /** `--shuffle`: its seed. */
+      seed?: number;
       mark?: string;
       keyword?: string;
     }

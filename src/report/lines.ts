@@ -63,7 +63,7 @@ export class LineReporter {
         this.line(
           this.p.bold(`qa ${this.opts.version}`) +
             (this.opts.configSource ? ` · ${safe(this.opts.configSource)}` : '') +
-            ` · ${event.workers} worker${event.workers === 1 ? '' : 's'} · --dist ${event.dist} · ${event.tests} test${event.tests === 1 ? '' : 's'} in ${event.files} file${event.files === 1 ? '' : 's'}${des}`,
+            ` · ${event.workers} worker${event.workers === 1 ? '' : 's'} · --dist ${event.dist} · ${event.tests} test${event.tests === 1 ? '' : 's'} in ${event.files} file${event.files === 1 ? '' : 's'}${des}${event.seed !== undefined ? ` · --shuffle --seed ${event.seed}` : ''}`,
         );
         break;
       }

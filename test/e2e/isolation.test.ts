@@ -19,8 +19,8 @@ describe('a Vitest project whose files change module state in place', () => {
     const expected = runnerVerdicts(own, dir);
     assert.equal(expected.size, 6);
     assert.ok([...expected.values()].every((s) => s === 'passed'));
-    for (const workers of ['1', '2']) {
-      const qa = await qaJson(dir, ['-n', workers]);
+    for (const args of [['-n', '1'], ['-n', '2'], ['-n', '1', '--seed', '1'], ['-n', '1', '--seed', '2']]) {
+      const qa = await qaJson(dir, args);
       assert.deepEqual(sorted(qa.verdicts), sorted(expected), qa.stdout);
     }
     // Shared modules: whichever file runs second in the one worker finds the first one's changes,
@@ -88,5 +88,21 @@ describe('isolation for suites written for qa', () => {
     const r = await runQa(['run', '--ci', '-n', '2'], { cwd: dir, timeoutMs: 240_000 });
     assert.equal(r.code, 0, explain(r));
     assert.match(r.stdout, /2000 passed, 0 failed/);
+  });
+});
+
+describe('qa run --shuffle', () => {
+  test('files and tests in an order drawn from the printed seed: the same seed replays it, another seed changes it', async () => {
+    const dir = generated(12, { isolate: true, modules: 12 });
+    const order = async (seed: string) => {
+      const r = await runQa(['run', '--ci', '-n', '1', '--seed', seed], { cwd: dir });
+      assert.equal(r.code, 0, explain(r));
+      assert.match(r.stdout, new RegExp(`--shuffle --seed ${seed}\\b`));
+      return [...r.stdout.matchAll(/PASSED (tests\/t\d+\.test\.js)/g)].map((m) => m[1]);
+    };
+    const first = await order('5');
+    assert.equal(first.length, 12);
+    assert.deepEqual(await order('5'), first);
+    assert.notDeepEqual(await order('6'), first);
   });
 });

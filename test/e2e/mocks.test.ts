@@ -19,7 +19,7 @@ describe('module mocks in a Vitest project', () => {
     const expected = runnerVerdicts(own, dir);
     assert.equal(expected.size, 11);
     assert.ok([...expected.values()].every((s) => s === 'passed'));
-    for (const args of [['-n', '1'], ['-n', '2'], ['-n', '2', '--dist', 'load']]) {
+    for (const args of [['-n', '1'], ['-n', '2'], ['-n', '2', '--dist', 'load'], ['-n', '1', '--seed', '3'], ['-n', '2', '--seed', '8']]) {
       const qa = await qaJson(dir, args);
       assert.deepEqual(sorted(qa.verdicts), sorted(expected), `${args.join(' ')}\n${qa.stdout}`);
     }
