@@ -44,7 +44,7 @@ import { fmt, median, ratio } from './stats.js';
 
 // ------------------------------------------------------------------ options
 
-const CELLS = ['startup', 'trivial', 'sleep', 'skewed', 'tui', 'stress', 'memory', 'watch'] as const;
+const CELLS = ['startup', 'trivial', 'isolation', 'sleep', 'skewed', 'tui', 'stress', 'memory', 'watch'] as const;
 type Cell = (typeof CELLS)[number];
 
 /** The watch cell: a generated project and the demo-suite, files saved in turn. */
@@ -484,8 +484,8 @@ async function measure(key: Key, args: string[], cwd: string, expected: number, 
   return sample;
 }
 
-function headless(key: Key, suite: GeneratedSuite, workers: number, label = LABEL[key]): Contestant {
-  const args = commandFor(key, suite, workers);
+function headless(key: Key, suite: GeneratedSuite, workers: number, label = LABEL[key], extra: string[] = []): Contestant {
+  const args = [...commandFor(key, suite, workers), ...extra];
   const dir = suite.dirs[key as Dialect];
   return { label, key, workers, command: shown(args), run: (o) => measure(key, args, dir, suite.tests, o) };
 }
@@ -548,6 +548,24 @@ async function trivialCell(): Promise<void> {
   const name = `trivial ${biggest.rows[0].suite.replace('trivial ', '')} (${biggest.tests.toLocaleString('en-US')} tests), 2 workers`;
   targets.push({ met: verdict(q / m <= 0.5, q, m), text: `${name}: qa ${fmt(q)} vs mocha --parallel ${fmt(m)} = ${ratio(q / m)}× (target ≤ 0.50×)` });
   targets.push({ met: verdict(q / v <= 0.1, q, v), text: `${name}: qa ${fmt(q)} vs vitest ${fmt(v)} = ${ratio(q / v)}× (target ≤ 0.10×)` });
+}
+
+/** What fresh project modules for every test file cost: qa and vitest, each isolated and shared, on the biggest trivial suite. */
+async function isolationCell(): Promise<void> {
+  const [files, perFile] = sizes.trivial.at(-1)!;
+  const suite = writeSuite(root, trivialSuite(files, perFile), { qaRoot: QA_ROOT });
+  const name = `isolation ${files}×${perFile}`;
+  const [shared, isolated, vitestIsolated, vitestShared] = await rounds(name, suite.tests, [
+    headless('qa', suite, 2, 'qa, shared (its default)', ['--no-isolate']),
+    headless('qa', suite, 2, 'qa --isolate', ['--isolate']),
+    headless('vitest', suite, 2, 'vitest (isolate: its default)'),
+    headless('vitest', suite, 2, 'vitest --no-isolate', ['--no-isolate']),
+  ]);
+  for (const r of [vitestIsolated, vitestShared]) r.compareWith = isolated;
+  const cost = medianOf(isolated) / medianOf(shared);
+  isolated.note = `${ratio(cost)}× qa shared`;
+  vitestIsolated.note = `${ratio(medianOf(vitestIsolated) / medianOf(vitestShared))}× vitest --no-isolate`;
+  targets.push({ met: verdict(cost <= 1.5, medianOf(isolated), medianOf(shared)), text: `${name}, 2 workers: qa --isolate ${fmt(medianOf(isolated))} vs shared ${fmt(medianOf(shared))} = ${ratio(cost)}× (target ≤ 1.50×)` });
 }
 
 async function sleepCell(): Promise<void> {
@@ -1102,7 +1120,7 @@ function samples(): string {
 async function main(): Promise<number> {
   log(`${mode} run: ${RUNS} run(s) after ${WARMUP} warm-up round(s); suites in ${root}${flags.keep ? ' (kept)' : ''}`);
   const head = header();
-  const cells: Record<Cell, () => Promise<void>> = { startup: startupCell, trivial: trivialCell, sleep: sleepCell, skewed: skewedCell, tui: tuiCell, stress: stressCell, memory: memoryCell, watch: watchCell };
+  const cells: Record<Cell, () => Promise<void>> = { startup: startupCell, trivial: trivialCell, isolation: isolationCell, sleep: sleepCell, skewed: skewedCell, tui: tuiCell, stress: stressCell, memory: memoryCell, watch: watchCell };
   const started = performance.now();
   for (const cell of CELLS) {
     if (!only.has(cell)) continue;
