@@ -553,7 +553,10 @@ async function trivialCell(): Promise<void> {
 /** What fresh project modules for every test file cost: qa and vitest, each isolated and shared, on the biggest trivial suite. */
 async function isolationCell(): Promise<void> {
   const [files, perFile] = sizes.trivial.at(-1)!;
-  const suite = writeSuite(root, trivialSuite(files, perFile), { qaRoot: QA_ROOT });
+  // Its own folder: the trivial cell writes the same suite.
+  const dir = join(root, 'isolation');
+  mkdirSync(dir, { recursive: true });
+  const suite = writeSuite(dir, trivialSuite(files, perFile), { qaRoot: QA_ROOT });
   const name = `isolation ${files}×${perFile}`;
   const [shared, isolated, vitestIsolated, vitestShared] = await rounds(name, suite.tests, [
     headless('qa', suite, 2, 'qa, shared (its default)', ['--no-isolate']),

@@ -1,5 +1,6 @@
 import { activeClock, fakeableApis, installClock, realNow, uninstallClock, type FakeTimerInstallOpts, type InstalledClock } from './fake-timers.js';
 import { jestMocker } from './mockers.js';
+import { unmockRootPackage } from './root-mocks.js';
 import { isolateModules, mockModule, requireActualModule, requireMockedModule, resetModules, unmockModule } from './module-mocks.js';
 import { UnsupportedApiError, unsupported } from './unsupported.js';
 import type { ViBridge } from './vi.js';
@@ -154,10 +155,12 @@ export function createJestObject(bridge: ViBridge) {
     },
     unmock(path: string) {
       unmockModule(path);
+      unmockRootPackage(path);
       return jest;
     },
     dontMock(path: string) {
       unmockModule(path);
+      unmockRootPackage(path);
       return jest;
     },
     createMockFromModule: (path: string) => jestMocker.generateFromMetadata(jestMocker.getMetadata(requireActualModule(path))!),

@@ -8,6 +8,7 @@ import { pathToFileURL, fileURLToPath } from 'node:url';
 import * as spy from '@vitest/spy';
 import { mockObject } from '@vitest/mocker';
 import { activeFile } from '../runtime/active-file.js';
+import { withoutRootMocks } from './root-mocks.js';
 import { restoreRequires, takeProjectRequires } from '../runtime/require-hook.js';
 import { MOCK_SCHEME } from '../runtime/mock-hooks.js';
 import { jestMocker } from './mockers.js';
@@ -163,7 +164,7 @@ function importActual(reg: Pick<Registration, 'url'>): Promise<unknown> {
 function requireActual(url: string): unknown {
   bypass = true;
   try {
-    return url.startsWith('file:') ? Module.createRequire(fileURLToPath(url))(fileURLToPath(url)) : Module.createRequire(import.meta.url)(url);
+    return withoutRootMocks(() => (url.startsWith('file:') ? Module.createRequire(fileURLToPath(url))(fileURLToPath(url)) : Module.createRequire(import.meta.url)(url)));
   } finally {
     bypass = false;
   }

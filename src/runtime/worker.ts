@@ -9,6 +9,7 @@ import { toErrorInfo } from './errors.js';
 import { Harness, testContext } from './harness.js';
 import { bumpModules, takeImports, watching } from './hooks-port.js';
 import { collectState } from './model.js';
+import { useRootPackageMocks } from '../compat/root-mocks.js';
 import { compatEnvironment, prepareCompatFile, projectOf, workerCompat } from '../compat/worker-settings.js';
 import { compileRequiredSources, resolveRequiresLikeBundlers } from './require-resolve.js';
 import { evictRequired, takeRequires, trackRequires } from './require-hook.js';
@@ -34,6 +35,7 @@ const harness = new Harness({
 if (compat) {
   resolveRequiresLikeBundlers(root, process.env.QA_ALIAS ? JSON.parse(process.env.QA_ALIAS) : []);
   await compileRequiredSources(root);
+  if (compat.flavor === 'jest') useRootPackageMocks(root);
 }
 // Jest's globals always; Vitest's with `globals: true`.
 if (compat && (compat.flavor === 'jest' || compat.projects.some((p) => p.globals))) await (await import('../compat/globals.js')).installGlobals(compat.flavor);

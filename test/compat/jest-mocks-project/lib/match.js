@@ -1,0 +1,3 @@
+const picomatch = require('picomatch');
+
+exports.matches = (glob, path) => picomatch(glob)(path);
